@@ -1,0 +1,186 @@
+"""The `signpost` command line: translates arguments to service calls and results to text.
+
+Bad input gets one line on stderr and exit status 2 (usage) or 1 (failure), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from assistant.config import Settings
+from assistant.errors import SignpostError
+from ingest.pipeline import IngestReport, Progress
+
+app = typer.Typer(
+    name="signpost",
+    help="Signpost: cited answers on personalisation, direct payments and PAs for social care.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def _service(settings: Settings | None = None):  # noqa: ANN202 - imported lazily (heavy)
+    from assistant.factory import build_service
+
+    return build_service(settings or Settings())
+
+
+def _echo_json(payload: object) -> None:
+    typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+
+
+@contextmanager
+def _progress(label: str, total: int):  # noqa: ANN202
+    """A progress bar on a terminal; nothing when output is piped or captured."""
+    if not sys.stderr.isatty() or total <= 1:
+        yield None
+        return
+    from rich.progress import Progress as Bar
+
+    with Bar(transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda _name: bar.advance(task)
+
+
+def _print_report(report: IngestReport) -> None:
+    for outcome in report.failed:
+        typer.echo(f"failed: {outcome.source}: {outcome.error}", err=True)
+    typer.echo(report.summary())
+
+
+def _count_files(paths: list[Path]) -> int:
+    from ingest.pipeline import find_files
+
+    return len(find_files(paths)[0])
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders (md, txt, html, pdf, docx).")
+    ],
+) -> None:
+    """Ingest files or folders; unchanged files are skipped."""
+    service = _service()
+    with _progress("Indexing", _count_files(paths)) as progress:
+        report = service.ingest(paths, progress)
+    _print_report(report)
+    if report.failed and len(report.failed) == len(report.outcomes):
+        raise typer.Exit(1)
+
+
+@app.command()
+def sync(
+    folder: Annotated[
+        Path | None, typer.Argument(help="Folder to mirror (default: the knowledge dir).")
+    ] = None,
+) -> None:
+    """Make the documents that came from FOLDER match it: new and changed in, deleted out."""
+    settings = Settings()
+    target = folder or settings.knowledge_dir
+    service = _service(settings)
+    progress: Progress | None
+    with _progress("Syncing", _count_files([target]) if target.is_dir() else 0) as progress:
+        report = service.sync(target, progress)
+    _print_report(report)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    as_json: JsonFlag = False,
+    top_k: Annotated[int, typer.Option("--top-k", min=1, max=20, help="Passages to use.")] = 5,
+    topic: Annotated[
+        list[str] | None, typer.Option("--topic", help="Only documents with this topic.")
+    ] = None,
+    source_type: Annotated[
+        list[str] | None, typer.Option("--source-type", help="Only this source type.")
+    ] = None,
+) -> None:
+    """Answer one question from the knowledge base, with citations."""
+    from pydantic import ValidationError
+
+    from assistant.schemas import AskRequest
+
+    try:
+        request = AskRequest.model_validate(
+            {
+                "question": question,
+                "top_k": top_k,
+                "filters": {"topics": topic or [], "source_types": source_type or []},
+            }
+        )
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise typer.BadParameter(f"invalid {where}: {err['msg']}") from None
+    response = _service().ask(request)
+    if as_json:
+        _echo_json(response.model_dump())
+        return
+    typer.echo(response.answer)
+    if response.citations:
+        typer.echo("\nSources:")
+        for c in response.citations:
+            where = f" — {c.section}" if c.section else ""
+            date = f", {c.published}" if c.published else ""
+            url = f"\n    {c.source_url}" if c.source_url else ""
+            typer.echo(f"  [{c.n}] {c.title}{where} ({c.source_type}{date}){url}")
+    for notice in response.notices:
+        typer.echo(f"\nNote: {notice}")
+
+
+@app.command()
+def docs(as_json: JsonFlag = False) -> None:
+    """List indexed documents."""
+    listing = _service().documents()
+    if as_json:
+        _echo_json(listing.model_dump())
+        return
+    if not listing.documents:
+        typer.echo("No documents indexed.")
+        return
+    for d in listing.documents:
+        reviewed = f" reviewed {d.reviewed}" if d.reviewed else ""
+        typer.echo(f"{d.doc_id}  {d.title}  [{d.source_type}, {d.chunks} chunks{reviewed}]")
+
+
+@app.command()
+def remove(doc_id: Annotated[str, typer.Argument(help="The document's id (see `docs`).")]) -> None:
+    """Remove one document from the index."""
+    info = _service().remove(doc_id)
+    typer.echo(f"removed {info.doc_id} ({info.title})")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: maps every failure to one line and an exit status."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=argv, prog_name="signpost", standalone_mode=False)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("signpost: interrupted", err=True)
+        sys.exit(130)
+    except typer.TyperException as exc:  # usage errors (exit 2) and other click errors
+        format_message = getattr(exc, "format_message", None)
+        message = format_message() if callable(format_message) else str(exc)
+        typer.echo(f"signpost: {message}", err=True)
+        sys.exit(int(getattr(exc, "exit_code", 1)))
+    except SignpostError as exc:
+        typer.echo(f"signpost: error: {exc.message}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # the last resort: one line, never a traceback
+        logging.getLogger(__name__).debug("unexpected error", exc_info=True)
+        typer.echo(f"signpost: unexpected error: {exc.__class__.__name__}: {exc}", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,238 @@
+"""Where the answer is composed (extractive, the default): the sentences of the retrieved
+passages that best answer the question, each marked [n] with n resolving to a citation, or an
+honest abstention when the evidence is weak."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assistant.retrieval import Passage
+from assistant.schemas import Citation
+
+MAX_WORDS = 120
+MAX_SENTENCES = 4
+SNIPPET_CHARS = 320
+
+ABSTAIN_MESSAGE = (
+    "The Signpost knowledge base doesn't cover this closely enough for me to answer without "
+    "guessing. I've logged it as a knowledge gap so trainers can add material. Try rephrasing, "
+    "or ask about direct payments, personal budgets, employing personal assistants, risk or "
+    "safeguarding."
+)
+NO_DOCUMENTS_MESSAGE = (
+    "The knowledge base is empty, so there is nothing to answer from yet. A trainer needs to "
+    "add documents first."
+)
+
+_ABBREVIATIONS = re.compile(
+    r"\b(?:e\.g|i\.e|etc|para|paras|no|nos|mr|mrs|ms|dr|prof|st|s|ss|reg|regs|art|vs|cf|ch|"
+    r"approx|fig|vol|pp|p)\.$",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(r"(?<=[.!?])[\"”’)\]]?\s+(?=[\"“‘(\[]?[A-Z0-9£])")
+_FIGURE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:%|per ?cent)|£\s?\d|\b\d{2,}\b|\b\d+\s+(?:in|out of)\s+\d+"
+)
+_CONTEXT = re.compile(
+    r"\b(?:19|20)\d{2}\b|\bsurvey|\bpoll\b|\bstudy\b|\bresearch\b|\brespondents?\b", re.I
+)
+_ENDS_SENTENCE = re.compile(r"[.!?][\"”’)\]]*$")
+_NUMERIC_QUESTION = re.compile(
+    r"\bhow (?:many|much|often|long|far)\b|\bwhat (?:percentage|proportion|share|number|fraction)"
+    r"|\bper ?cent|%|\bfigures?\b|\bstatistics?\b|\bhow (?:likely|common)\b",
+    re.I,
+)
+
+
+@dataclass
+class Sentence:
+    text: str
+    passage: int  # index into the passages list
+    position: int  # order within its passage
+    terms: set[str] = field(default_factory=set)
+    score: float = 0.0
+
+
+@dataclass
+class Composition:
+    answer: str
+    answered: bool
+    confidence: float
+    citations: list[Citation]
+    notices: list[str] = field(default_factory=list)
+
+
+def split_sentences(text: str) -> list[str]:
+    sentences: list[str] = []
+    for line in text.splitlines():
+        line = line.strip().lstrip("-*• ").strip()
+        if not line:
+            continue
+        pieces = _SPLIT.split(line)
+        merged: list[str] = []
+        for piece in pieces:
+            if merged and _ABBREVIATIONS.search(merged[-1]):
+                merged[-1] = f"{merged[-1]} {piece}"
+            else:
+                merged.append(piece)
+        sentences.extend(p.strip() for p in merged if p.strip())
+    return sentences
+
+
+def make_citation(n: int, passage: Passage, focus: str | None = None) -> Citation:
+    record = passage.record
+    return Citation(
+        n=n,
+        doc_id=record.doc_id,
+        title=record.title,
+        source_type=record.source_type,
+        section=passage.chunk.section,
+        source_url=record.source_url,
+        published=record.published,
+        snippet=snippet(passage.chunk.text, focus),
+        score=round(max(0.0, min(1.0, passage.similarity)), 4),
+    )
+
+
+def snippet(text: str, focus: str | None = None, limit: int = SNIPPET_CHARS) -> str:
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    start = 0
+    if focus:
+        at = flat.find(" ".join(focus.split()))
+        if at > limit // 3:
+            start = at - limit // 4
+            start = flat.rfind(" ", 0, start) + 1
+    piece = flat[start : start + limit]
+    piece = piece[: piece.rfind(" ")] if start + limit < len(flat) else piece
+    return ("… " if start else "") + piece.strip() + (" …" if start + limit < len(flat) else "")
+
+
+class ExtractiveComposer:
+    def __init__(
+        self,
+        tokenize: Callable[[list[str]], list[list[str]]],
+        *,
+        min_similarity: float = 0.35,
+        max_words: int = MAX_WORDS,
+    ) -> None:
+        self.tokenize = tokenize
+        self.min_similarity = min_similarity
+        self.max_words = max_words
+
+    def confidence(self, passages: list[Passage], coverage: float) -> float:
+        if not passages:
+            return 0.0
+        top = max(p.similarity for p in passages[:3])
+        semantic = min(1.0, max(0.0, (top - 0.15) / 0.55))
+        return round(min(1.0, 0.75 * semantic + 0.25 * coverage), 4)
+
+    def compose(self, question: str, passages: list[Passage]) -> Composition:
+        if not passages:
+            return Composition(ABSTAIN_MESSAGE, False, 0.0, [])
+        q_terms = set(self.tokenize([question])[0])
+        sentences = self._candidates(passages)
+        numeric = bool(_NUMERIC_QUESTION.search(question))
+        for s in sentences:
+            s.score = self._score(s, q_terms, numeric)
+        best_overlap = max((_overlap(s.terms, q_terms) for s in sentences), default=0.0)
+        confidence = self.confidence(passages, best_overlap)
+        top_similarity = max(p.similarity for p in passages[:3])
+        if top_similarity < self.min_similarity or not sentences:
+            return Composition(ABSTAIN_MESSAGE, False, confidence, [])
+        chosen = self._select(sentences, passages)
+        answer, citations = self._render(chosen, passages)
+        return Composition(answer, True, confidence, citations)
+
+    # -- steps --------------------------------------------------------------------------
+    def _candidates(self, passages: list[Passage]) -> list[Sentence]:
+        out: list[Sentence] = []
+        for p_index, passage in enumerate(passages):
+            texts = split_sentences(passage.chunk.text)
+            tokens = self.tokenize(texts) if texts else []
+            for position, (text, terms) in enumerate(zip(texts, tokens, strict=False)):
+                words = len(text.split())
+                if words < 4 or words > 90 or (words < 10 and not _ENDS_SENTENCE.search(text)):
+                    continue  # headings, fragments, run-on table rows
+                out.append(Sentence(text, p_index, position, set(terms)))
+        return out
+
+    @staticmethod
+    def _score(s: Sentence, q_terms: set[str], numeric: bool) -> float:
+        score = _overlap(s.terms, q_terms)
+        score += 0.25 / (1 + s.passage)  # trust the retriever's order
+        score += 0.05 / (1 + s.position)  # leading sentences tend to state the point
+        if numeric and _FIGURE.search(s.text):
+            score += 0.3
+        return score
+
+    def _select(self, sentences: list[Sentence], passages: list[Passage]) -> list[Sentence]:
+        ranked = sorted(sentences, key=lambda s: s.score, reverse=True)
+        best = ranked[0].score
+        chosen: list[Sentence] = []
+        words = 0
+        for s in ranked:
+            if len(chosen) >= MAX_SENTENCES or s.score < 0.5 * best:
+                break
+            length = len(s.text.split())
+            if chosen and words + length > self.max_words:
+                continue
+            if any(_jaccard(s.terms, c.terms) >= 0.6 for c in chosen):
+                continue
+            chosen.append(s)
+            words += length
+            words += self._add_context(s, sentences, chosen, words)
+        return chosen
+
+    def _add_context(
+        self, s: Sentence, sentences: list[Sentence], chosen: list[Sentence], words: int
+    ) -> int:
+        """A figure keeps its context: pull in the nearest earlier sentence of the same
+        passage that names the survey or year, when the figure's own sentence does not."""
+        if not _FIGURE.search(s.text) or _CONTEXT.search(s.text):
+            return 0
+        earlier = [
+            c
+            for c in sentences
+            if c.passage == s.passage and s.position - 3 <= c.position < s.position
+        ]
+        for c in sorted(earlier, key=lambda c: c.position, reverse=True):
+            if _CONTEXT.search(c.text) and c not in chosen:
+                length = len(c.text.split())
+                if words + length <= self.max_words + 30:
+                    chosen.append(c)
+                    return length
+                return 0
+        return 0
+
+    def _render(
+        self, chosen: list[Sentence], passages: list[Passage]
+    ) -> tuple[str, list[Citation]]:
+        first_rank = {}
+        for s in chosen:
+            first_rank.setdefault(s.passage, len(first_rank))
+        ordered = sorted(chosen, key=lambda s: (first_rank[s.passage], s.position))
+        numbers: dict[int, int] = {}
+        focus: dict[int, str] = {}
+        parts: list[str] = []
+        for s in ordered:
+            n = numbers.setdefault(s.passage, len(numbers) + 1)
+            focus.setdefault(s.passage, s.text)
+            text = s.text if s.text[-1] in '.!?"”’)' else s.text + "."
+            parts.append(f"{text} [{n}]")
+        citations = [
+            make_citation(n, passages[p], focus[p])
+            for p, n in sorted(numbers.items(), key=lambda item: item[1])
+        ]
+        return " ".join(parts), citations
+
+
+def _overlap(terms: set[str], q_terms: set[str]) -> float:
+    return len(terms & q_terms) / len(q_terms) if q_terms else 0.0
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0

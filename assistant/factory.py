@@ -1,0 +1,48 @@
+"""Builds the service from settings: the one place that picks and wires the components."""
+
+from __future__ import annotations
+
+from assistant.compose import ExtractiveComposer
+from assistant.config import Settings
+from assistant.errors import UnavailableError
+from assistant.llm import LLMComposer
+from assistant.retrieval import HybridRetriever
+from assistant.service import AssistantService
+from ingest.chunking import Chunker
+from ingest.documents import DocumentError
+from ingest.embedder import Embedder
+from ingest.knowledge_index import KnowledgeIndex
+from ingest.lexical_index import LexicalIndex
+from ingest.pipeline import Ingestor
+from ingest.vector_store import ChromaStore, StoreUnavailable
+
+
+def build_service(settings: Settings, *, embedder: Embedder | None = None) -> AssistantService:
+    """Everything the surfaces need. The model itself loads on first use, once per process."""
+    try:
+        embedder = embedder or Embedder(settings.embedding_model)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        store = ChromaStore(
+            settings.chroma_path,
+            settings.chroma_url,
+            embedding_model=embedder.name,
+            dimension=embedder.dimension,
+        )
+    except (DocumentError, StoreUnavailable, OSError) as exc:
+        raise UnavailableError("index_unavailable", str(exc)) from exc
+    index = KnowledgeIndex(store, LexicalIndex(settings.lexical_path))
+    llm = None
+    if settings.llm_enabled:
+        llm = LLMComposer(
+            settings.llm_base_url or "",
+            settings.llm_model or "",
+            settings.llm_api_key,
+            settings.llm_timeout_s,
+        )
+    return AssistantService(
+        index=index,
+        retriever=HybridRetriever(index, embedder, candidates=settings.candidate_k),
+        composer=ExtractiveComposer(index.lexical.tokenize, min_similarity=settings.min_similarity),
+        ingestor=Ingestor(index, embedder, Chunker(settings.chunk_size, settings.chunk_overlap)),
+        llm=llm,
+    )

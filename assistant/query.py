@@ -1,0 +1,50 @@
+"""Question clean-up before retrieval: Slack-style shorthand and the field's abbreviations
+are expanded in place (the original words stay, so exact matches still count)."""
+
+from __future__ import annotations
+
+import re
+
+# Abbreviations practitioners type, with their expansions. Case-sensitive on purpose: "PA"
+# is a personal assistant, "pa" is not; plurals ("PAs", "DPs") are matched too.
+ABBREVIATIONS: dict[str, str] = {
+    "PA": "personal assistant",
+    "SW": "social worker",
+    "DP": "direct payment",
+    "PB": "personal budget",
+    "ISF": "individual service fund",
+    "MCA": "Mental Capacity Act",
+    "RAS": "resource allocation system",
+    "LA": "local authority",
+    "NMW": "National Minimum Wage",
+    "NLW": "National Living Wage",
+    "SSP": "Statutory Sick Pay",
+    "DBS": "Disclosure and Barring Service check",
+    "MSP": "Making Safeguarding Personal",
+    "TLAP": "Think Local Act Personal",
+    "PPF": "Putting People First",
+    "CQC": "Care Quality Commission",
+    "ADASS": "Association of Directors of Adult Social Services",
+    "BASW": "British Association of Social Workers",
+    "SCIE": "Social Care Institute for Excellence",
+    "HMRC": "HM Revenue and Customs tax",
+    "PAYE": "Pay As You Earn payroll tax",
+}
+_PATTERN = re.compile(r"\b(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(s?)\b")
+_FILLER = re.compile(r"^\s*(?:hey|hi|hello|quick q(?:uestion)?|q)\b[\s,:;!-]*", re.IGNORECASE)
+
+
+def expand_query(question: str) -> str:
+    """'can my client pay her son to be her PA??' -> '... her PA (personal assistant)??'"""
+
+    def expand(match: re.Match[str]) -> str:
+        word, plural = match.group(1), match.group(2)
+        return f"{word}{plural} ({ABBREVIATIONS[word]}{plural})"
+
+    text = question
+    while True:
+        stripped = _FILLER.sub("", text, count=1)
+        if stripped == text:
+            break
+        text = stripped
+    return _PATTERN.sub(expand, text).strip() or question

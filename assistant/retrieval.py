@@ -1,0 +1,108 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) candidates fused by reciprocal rank,
+filtered by topic and source type, with near-duplicate passages collapsed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.schemas import Filters
+from ingest.documents import DocumentRecord
+from ingest.embedder import Embedder
+from ingest.knowledge_index import KnowledgeIndex
+from ingest.vector_store import StoredChunk
+
+RRF_K = 60
+_WORD = re.compile(r"[a-z0-9%£]+")
+
+
+@dataclass
+class Passage:
+    chunk: StoredChunk
+    record: DocumentRecord
+    fused: float  # reciprocal-rank-fusion score, for ordering
+    similarity: float  # cosine similarity of query and chunk, for calibrated confidence
+    lexical: float  # BM25 score (0 when only the dense side found it)
+
+
+class HybridRetriever:
+    def __init__(
+        self,
+        index: KnowledgeIndex,
+        embedder: Embedder,
+        *,
+        candidates: int = 30,
+        dense_weight: float = 1.0,
+        lexical_weight: float = 1.0,
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.candidates = candidates
+        self.dense_weight = dense_weight
+        self.lexical_weight = lexical_weight
+
+    def allowed_documents(self, filters: Filters | None) -> list[str] | None:
+        """Doc ids that pass the filters (None: no filter at all)."""
+        if filters is None or filters.empty:
+            return None
+        topics, types = set(filters.topics), set(filters.source_types)
+        return [
+            r.doc_id
+            for r in self.index.records().values()
+            if (not topics or topics & set(r.topics)) and (not types or r.source_type in types)
+        ]
+
+    def retrieve(self, query: str, top_k: int, filters: Filters | None = None) -> list[Passage]:
+        records = self.index.records()
+        allowed = self.allowed_documents(filters)
+        if allowed is not None and not allowed:
+            return []
+        vector = self.embedder.embed_query(query)
+        dense = [
+            h
+            for h in self.index.store.query(vector, self.candidates, doc_ids=allowed)
+            if self.index.is_current(h.chunk)
+        ]
+        lexical = self.index.lexical_search(query, self.candidates, doc_ids=allowed)
+
+        fused: dict[str, float] = {}
+        for rank, hit in enumerate(dense):
+            fused[hit.chunk.chunk_id] = self.dense_weight / (RRF_K + rank + 1)
+        lexical_scores: dict[str, float] = {}
+        for rank, lhit in enumerate(lexical):
+            lexical_scores[lhit.chunk_id] = lhit.score
+            fused[lhit.chunk_id] = fused.get(lhit.chunk_id, 0.0) + self.lexical_weight / (
+                RRF_K + rank + 1
+            )
+
+        known = {h.chunk.chunk_id: (h.chunk, h.similarity) for h in dense}
+        missing = [cid for cid in fused if cid not in known]
+        for cid, (chunk, stored_vector) in self.index.store.get_chunks(missing).items():
+            known[cid] = (chunk, float(np.dot(stored_vector, vector)))
+
+        ranked = sorted(fused.items(), key=lambda item: item[1], reverse=True)
+        passages: list[Passage] = []
+        seen: list[set[str]] = []
+        for cid, score in ranked:
+            if cid not in known:
+                continue
+            chunk, similarity = known[cid]
+            record = records.get(chunk.doc_id)
+            if record is None or record.version != chunk.version:
+                continue
+            words = set(_WORD.findall(chunk.text.lower()))
+            if any(_jaccard(words, other) >= 0.8 for other in seen):
+                continue  # a near-duplicate of a better-ranked passage
+            seen.append(words)
+            passages.append(Passage(chunk, record, score, similarity, lexical_scores.get(cid, 0.0)))
+            if len(passages) >= top_k:
+                break
+        return passages
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)

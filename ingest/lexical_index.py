@@ -1,0 +1,126 @@
+"""The BM25 side of hybrid retrieval (bm25s, with a Snowball stemmer), kept in step with Chroma.
+
+The index is rebuilt from the chunk collection whenever the catalog's fingerprint changes and
+saved to disk with that fingerprint, so a restart with an unchanged index only loads it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+_K1, _B = 1.2, 0.75
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+@dataclass
+class LexicalHit:
+    chunk_id: str
+    score: float
+
+
+class LexicalIndex:
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._stemmer = Stemmer.Stemmer("english")
+        self._lock = threading.Lock()
+        self._retriever: bm25s.BM25 | None = None
+        self._ids: list[str] = []
+        self._doc_ids: np.ndarray = np.array([], dtype=object)
+        self.fingerprint: str | None = None
+
+    def tokenize(self, texts: list[str]) -> list[list[str]]:
+        return bm25s.tokenize(
+            texts,
+            stopwords="en",
+            stemmer=self._stemmer.stemWords,
+            return_ids=False,
+            show_progress=False,
+        )
+
+    def load(self, fingerprint: str) -> bool:
+        """Load the saved index if it was built for `fingerprint`."""
+        state = self._path / "state.json"
+        try:
+            saved = json.loads(state.read_text())
+            if saved.get("fingerprint") != fingerprint:
+                return False
+            retriever = bm25s.BM25.load(str(self._path / "bm25"))
+        except (OSError, ValueError, KeyError):
+            return False
+        with self._lock:
+            self._retriever = retriever if saved["ids"] else None
+            self._ids = list(saved["ids"])
+            self._doc_ids = np.array(saved["doc_ids"], dtype=object)
+            self.fingerprint = fingerprint
+        return True
+
+    def rebuild(self, rows: Iterable[tuple[str, str, str]], fingerprint: str) -> None:
+        """Index (chunk_id, doc_id, text) rows and persist them under `fingerprint`."""
+        ids, doc_ids, texts = [], [], []
+        for cid, doc_id, text in rows:
+            ids.append(cid)
+            doc_ids.append(doc_id)
+            texts.append(text)
+        retriever: bm25s.BM25 | None = None
+        if texts:
+            retriever = bm25s.BM25(k1=_K1, b=_B)
+            retriever.index(self.tokenize(texts), show_progress=False)
+        self._save(retriever, ids, doc_ids, fingerprint)
+        with self._lock:
+            self._retriever = retriever
+            self._ids = ids
+            self._doc_ids = np.array(doc_ids, dtype=object)
+            self.fingerprint = fingerprint
+
+    def _save(
+        self, retriever: bm25s.BM25 | None, ids: list[str], doc_ids: list[str], fingerprint: str
+    ) -> None:
+        """Write to a sibling folder, then swap it in, so a crash never leaves half an index."""
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        staging = self._path.with_name(self._path.name + ".new")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+        if retriever is not None:
+            retriever.save(str(staging / "bm25"))
+        state = {"fingerprint": fingerprint, "ids": ids, "doc_ids": doc_ids}
+        (staging / "state.json").write_text(json.dumps(state))
+        old = self._path.with_name(self._path.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self._path.exists():
+            self._path.rename(old)
+        staging.rename(self._path)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def search(
+        self, query: str, k: int, *, doc_ids: Sequence[str] | None = None
+    ) -> list[LexicalHit]:
+        with self._lock:
+            retriever, ids, owners = self._retriever, self._ids, self._doc_ids
+        if retriever is None or not ids:
+            return []
+        tokens = self.tokenize([query])
+        if not tokens[0]:
+            return []
+        mask = None
+        if doc_ids is not None:
+            mask = np.isin(owners, list(doc_ids)).astype(np.float32)
+            if not mask.any():
+                return []
+        found, scores = retriever.retrieve(
+            tokens, k=min(k, len(ids)), show_progress=False, weight_mask=mask, n_threads=1
+        )
+        return [
+            LexicalHit(ids[int(i)], float(s))
+            for i, s in zip(found[0], scores[0], strict=False)
+            if float(s) > 0.0
+        ]

@@ -1,0 +1,241 @@
+"""Files in, indexed documents out: add, update, skip unchanged, remove, sync a folder.
+
+Each document is replaced atomically: its new chunks are written under a new version, the
+catalog entry is flipped to that version (the commit), and only then are old chunks deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.chunking import Chunker
+from ingest.documents import (
+    PIPELINE_VERSION,
+    DocumentError,
+    DocumentRecord,
+    LoadedDocument,
+    slugify,
+)
+from ingest.embedder import Embedder
+from ingest.knowledge_index import KnowledgeIndex, retrieval_text
+from ingest.loaders import SUPPORTED_SUFFIXES, load_bytes, load_path
+
+logger = logging.getLogger(__name__)
+
+UPLOAD_PREFIX = "upload:"
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Outcome:
+    """What happened to one file or upload."""
+
+    source: str
+    status: str  # added | updated | unchanged | failed | removed
+    doc_id: str | None = None
+    title: str | None = None
+    chunks: int = 0
+    error: str | None = None
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(o.status for o in self.outcomes)
+
+    @property
+    def chunks(self) -> int:
+        return sum(o.chunks for o in self.outcomes if o.status in ("added", "updated"))
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def summary(self) -> str:
+        c = self.counts
+        parts = [f"{c[s]} {s}" for s in ("added", "updated", "unchanged", "failed")]
+        if c["removed"]:
+            parts.append(f"{c['removed']} removed")
+        return ", ".join(parts) + f"; {self.chunks} chunks indexed"
+
+
+def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
+    """Expand folders into supported files; a missing path is a failure, not an abort."""
+    files: list[Path] = []
+    missing: list[Outcome] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith((".", "_")) for part in p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(Outcome(str(path), "failed", error="no such file or directory"))
+    return files, missing
+
+
+class Ingestor:
+    def __init__(self, index: KnowledgeIndex, embedder: Embedder, chunker: Chunker) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.chunker = chunker
+        self._settings_tag = f"{PIPELINE_VERSION}:{chunker.signature}:{embedder.name}"
+
+    # -- public operations ----------------------------------------------------------------
+    def ingest_paths(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
+        files, report_missing = find_files(paths)
+        report = IngestReport(list(report_missing))
+        self.index.collect_garbage()
+        by_origin = {r.origin: r for r in self.index.store.documents().values()}
+        for path in files:
+            report.outcomes.append(self._ingest_file(path, by_origin))
+            if progress:
+                progress(str(path))
+        self.index.refresh()
+        return report
+
+    def sync_dir(self, folder: Path, progress: Progress | None = None) -> IngestReport:
+        """Make the documents that came from `folder` match it; leave every other one alone."""
+        if not folder.is_dir():
+            raise DocumentError(f"{folder} is not a folder")
+        report = self.ingest_paths([folder], progress)
+        root = folder.resolve()
+        present = {str(p.resolve()) for p in find_files([folder])[0]}
+        for record in list(self.index.store.documents().values()):
+            if record.origin.startswith(UPLOAD_PREFIX):
+                continue
+            origin = Path(record.origin)
+            if origin.is_relative_to(root) and record.origin not in present:
+                self._delete(record)
+                report.outcomes.append(Outcome(record.origin, "removed", record.doc_id))
+        self.index.refresh()
+        return report
+
+    def add_upload(
+        self, data: bytes, fmt: str, *, filename: str, metadata: Mapping[str, object]
+    ) -> Outcome:
+        """Index an uploaded file; raises DocumentError and leaves the index as it was."""
+        name = safe_filename(filename)
+        document = load_bytes(data, fmt, name=name, overrides=metadata)
+        origin = f"{UPLOAD_PREFIX}{name}"
+        content_hash = self._hash(data + repr(sorted(metadata.items())).encode())
+        records = self.index.store.documents()
+        doc_id = document.meta.id or slugify(Path(name).stem) or "document"
+        existing = records.get(doc_id)
+        if existing is not None and existing.origin != origin:
+            doc_id = f"{doc_id}-{content_hash[:6]}"
+            existing = records.get(doc_id)
+        if existing is not None and existing.content_hash == content_hash:
+            return Outcome(origin, "unchanged", doc_id, existing.title, existing.chunks)
+        outcome = self._index_document(document, doc_id, origin, content_hash, existing)
+        self.index.refresh()
+        return outcome
+
+    def remove(self, doc_id: str) -> DocumentRecord | None:
+        record = self.index.store.documents().get(doc_id)
+        if record is not None:
+            self._delete(record)
+            self.index.refresh()
+        return record
+
+    # -- internals ---------------------------------------------------------------------
+    def _hash(self, data: bytes) -> str:
+        return hashlib.sha256(self._settings_tag.encode() + b"\0" + data).hexdigest()
+
+    def _ingest_file(self, path: Path, by_origin: dict[str, DocumentRecord]) -> Outcome:
+        origin = str(path.resolve())
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return Outcome(str(path), "failed", error=f"cannot read file: {exc.strerror or exc}")
+        content_hash = self._hash(data)
+        existing = by_origin.get(origin)
+        if existing is not None and existing.content_hash == content_hash:
+            return Outcome(str(path), "unchanged", existing.doc_id, existing.title, existing.chunks)
+        try:
+            document = load_path(path)
+            doc_id = self._doc_id_for(document, path, origin)
+            if existing is not None and existing.doc_id != doc_id:
+                self._delete(existing)  # its id changed (front matter `id:` edited)
+                existing = None
+            outcome = self._index_document(
+                document, doc_id, origin, content_hash, existing, source=str(path)
+            )
+        except DocumentError as exc:
+            logger.info("failed to ingest %s: %s", path, exc)
+            return Outcome(str(path), "failed", error=str(exc))
+        by_origin[origin] = self.index.store.documents()[outcome.doc_id or ""]
+        return outcome
+
+    def _doc_id_for(self, document: LoadedDocument, path: Path, origin: str) -> str:
+        doc_id = document.meta.id or slugify(path.stem) or "document"
+        holder = self.index.store.documents().get(doc_id)
+        if holder is not None and holder.origin != origin:
+            if document.meta.id:
+                raise DocumentError(f"id {doc_id!r} is already used by {holder.origin}")
+            doc_id = f"{doc_id}-{hashlib.sha256(origin.encode()).hexdigest()[:6]}"
+        return doc_id
+
+    def _index_document(
+        self,
+        document: LoadedDocument,
+        doc_id: str,
+        origin: str,
+        content_hash: str,
+        existing: DocumentRecord | None,
+        *,
+        source: str | None = None,
+    ) -> Outcome:
+        chunks = self.chunker.split(document)
+        if not chunks:
+            raise DocumentError("the document produced no text chunks")
+        vectors = self.embedder.embed_documents(
+            [retrieval_text(document.title, c.section, c.text) for c in chunks]
+        )
+        version = content_hash[:16]
+        store = self.index.store
+        store.put_chunks(doc_id, version, [(c.section, c.text) for c in chunks], vectors)
+        meta = document.meta
+        record = DocumentRecord(
+            doc_id=doc_id,
+            title=document.title,
+            source_type=meta.source_type,
+            topics=meta.topics,
+            origin=origin,
+            content_hash=content_hash,
+            version=version,
+            chunks=len(chunks),
+            publisher=meta.publisher,
+            source_url=meta.source_url,
+            published=meta.published.isoformat() if meta.published else None,
+            reviewed=meta.reviewed.isoformat() if meta.reviewed else None,
+            jurisdiction=meta.jurisdiction,
+        )
+        store.commit_document(record)
+        store.delete_chunks(doc_id, keep_version=version)
+        status = "updated" if existing is not None else "added"
+        return Outcome(source or origin, status, doc_id, record.title, record.chunks)
+
+    def _delete(self, record: DocumentRecord) -> None:
+        self.index.store.uncommit_document(record.doc_id)
+        self.index.store.delete_chunks(record.doc_id)
+
+
+def safe_filename(name: str) -> str:
+    """The last path component, reduced to safe characters; never empty."""
+    base = Path(name.replace("\\", "/")).name
+    cleaned = "".join(ch if ch.isalnum() or ch in "._- " else "_" for ch in base).strip(" .")
+    return cleaned[:120] or "upload"

@@ -1,0 +1,269 @@
+"""Chroma, and nothing else, lives here: the chunk collection and the document catalog.
+
+Chunks carry `doc_id` and `version`; a document's catalog entry names its current version.
+A chunk whose version is not current is invisible to readers and removed by `gc()`, which is
+what makes replacing a document atomic: new chunks go in first, the catalog entry flips, then
+the old chunks go.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+from urllib.parse import urlparse
+
+import numpy as np
+
+from ingest.documents import DocumentRecord
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+CHUNKS = "signpost_chunks"
+CATALOG = "signpost_documents"
+_HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighbors": 32}
+_PAGE = 2000
+
+
+class StoreUnavailable(RuntimeError):
+    """Chroma cannot be reached or opened."""
+
+
+@dataclass
+class StoredChunk:
+    chunk_id: str
+    doc_id: str
+    version: str
+    index: int
+    section: str | None
+    text: str
+
+
+@dataclass
+class DenseHit:
+    chunk: StoredChunk
+    similarity: float
+
+
+def _connect(path: Path, url: str | None) -> ClientAPI:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    try:
+        if url:
+            parsed = urlparse(url)
+            return chromadb.HttpClient(
+                host=parsed.hostname or "127.0.0.1",
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=settings,
+            )
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=settings)
+    except Exception as exc:  # chromadb raises ValueError/ConnectionError/its own types
+        where = url or str(path)
+        raise StoreUnavailable(f"cannot open the Chroma index at {where}: {exc}") from exc
+
+
+class ChromaStore:
+    def __init__(self, path: Path, url: str | None, *, embedding_model: str, dimension: int):
+        self._client = _connect(path, url)
+        self._dimension = dimension
+        meta = {"embedding_model": embedding_model, "dimension": dimension}
+        try:
+            self.chunks = self._collection(CHUNKS, meta)
+            self.catalog = self._collection(CATALOG, meta)
+        except StoreUnavailable:
+            raise
+        except Exception as exc:
+            raise StoreUnavailable(f"cannot open Chroma collections: {exc}") from exc
+        stored = (self.chunks.metadata or {}).get("embedding_model")
+        if stored and stored != embedding_model:
+            raise StoreUnavailable(
+                f"the index was built with embedding model {stored!r}, not {embedding_model!r}; "
+                "use a new data dir or the same model"
+            )
+
+    def _collection(self, name: str, meta: dict[str, str | int]) -> Collection:
+        return self._client.get_or_create_collection(
+            name, embedding_function=None, metadata=meta, configuration={"hnsw": _HNSW}
+        )
+
+    def heartbeat(self) -> None:
+        try:
+            self._client.heartbeat()
+            self.catalog.count()
+        except Exception as exc:
+            raise StoreUnavailable(f"Chroma is unreachable: {exc}") from exc
+
+    # -- catalog -------------------------------------------------------------------------
+    def documents(self) -> dict[str, DocumentRecord]:
+        got = self.catalog.get(include=["metadatas"])
+        records: dict[str, DocumentRecord] = {}
+        for meta in got["metadatas"] or []:
+            record = _record_from_meta(dict(meta))
+            records[record.doc_id] = record
+        return records
+
+    def commit_document(self, record: DocumentRecord) -> None:
+        """The commit point of an ingest: from now on readers see `record.version`."""
+        marker = np.zeros(self._dimension, dtype=np.float32)
+        marker[0] = 1.0
+        self.catalog.upsert(
+            ids=[record.doc_id],
+            embeddings=[marker.tolist()],
+            metadatas=[_record_to_meta(record)],
+            documents=[record.title],
+        )
+
+    def uncommit_document(self, doc_id: str) -> None:
+        self.catalog.delete(ids=[doc_id])
+
+    # -- chunks --------------------------------------------------------------------------
+    def put_chunks(
+        self,
+        doc_id: str,
+        version: str,
+        chunks: Sequence[tuple[str | None, str]],
+        embeddings: np.ndarray,
+    ) -> list[str]:
+        ids = [chunk_id(doc_id, version, i) for i in range(len(chunks))]
+        for start in range(0, len(ids), _PAGE):
+            end = start + _PAGE
+            self.chunks.upsert(
+                ids=ids[start:end],
+                embeddings=embeddings[start:end],
+                documents=[text for _, text in chunks[start:end]],
+                metadatas=[
+                    {"doc_id": doc_id, "version": version, "idx": start + i}
+                    | ({"section": section} if section else {})
+                    for i, (section, _) in enumerate(chunks[start:end])
+                ],
+            )
+        return ids
+
+    def delete_chunks(self, doc_id: str, *, keep_version: str | None = None) -> None:
+        where: dict[str, object] = {"doc_id": doc_id}
+        if keep_version is not None:
+            where = {"$and": [{"doc_id": doc_id}, {"version": {"$ne": keep_version}}]}
+        self.chunks.delete(where=cast("dict", where))
+
+    def iter_chunks(self) -> Iterator[StoredChunk]:
+        offset = 0
+        while True:
+            got = self.chunks.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
+            ids = got["ids"]
+            if not ids:
+                return
+            for cid, text, meta in zip(
+                ids, got["documents"] or [], got["metadatas"] or [], strict=False
+            ):
+                yield _stored(cid, text, dict(meta))
+            offset += len(ids)
+
+    def chunks_of(self, doc_id: str, version: str) -> list[StoredChunk]:
+        got = self.chunks.get(
+            where={"$and": [{"doc_id": doc_id}, {"version": version}]},
+            include=["documents", "metadatas"],
+        )
+        found = [
+            _stored(cid, text, dict(meta))
+            for cid, text, meta in zip(
+                got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False
+            )
+        ]
+        return sorted(found, key=lambda c: c.index)
+
+    def get_chunks(self, ids: Sequence[str]) -> dict[str, tuple[StoredChunk, np.ndarray]]:
+        """Chunks by id, with their stored embeddings."""
+        if not ids:
+            return {}
+        got = self.chunks.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        vectors = got["embeddings"] if got["embeddings"] is not None else []
+        return {
+            cid: (_stored(cid, text, dict(meta)), np.asarray(vec, dtype=np.float32))
+            for cid, text, meta, vec in zip(
+                got["ids"], got["documents"] or [], got["metadatas"] or [], vectors, strict=False
+            )
+        }
+
+    def delete_ids(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), _PAGE):
+            self.chunks.delete(ids=ids[start : start + _PAGE])
+
+    def query(
+        self, vector: np.ndarray, k: int, *, doc_ids: Sequence[str] | None = None
+    ) -> list[DenseHit]:
+        where = None
+        if doc_ids is not None:
+            if not doc_ids:
+                return []
+            where = {"doc_id": {"$in": list(doc_ids)}}
+        count = self.chunks.count()
+        if count == 0:
+            return []
+        got = self.chunks.query(
+            query_embeddings=[vector.tolist()],
+            n_results=min(k, count),
+            where=cast("dict", where) if where else None,
+            include=["documents", "metadatas", "distances"],
+        )
+        hits: list[DenseHit] = []
+        for cid, text, meta, dist in zip(
+            got["ids"][0],
+            (got["documents"] or [[]])[0],
+            (got["metadatas"] or [[]])[0],
+            (got["distances"] or [[]])[0],
+            strict=False,
+        ):
+            hits.append(DenseHit(_stored(cid, text, dict(meta)), 1.0 - float(dist)))
+        return hits
+
+
+def chunk_id(doc_id: str, version: str, index: int) -> str:
+    return f"{doc_id}::{version}::{index:05d}"
+
+
+def fingerprint(records: dict[str, DocumentRecord]) -> str:
+    """Changes whenever any document is added, replaced or removed."""
+    items = sorted((r.doc_id, r.version) for r in records.values())
+    return hashlib.sha256(json.dumps(items).encode()).hexdigest()[:16]
+
+
+def _stored(cid: str, text: str | None, meta: dict[str, object]) -> StoredChunk:
+    section = meta.get("section")
+    return StoredChunk(
+        chunk_id=cid,
+        doc_id=str(meta.get("doc_id", "")),
+        version=str(meta.get("version", "")),
+        index=int(cast("int", meta.get("idx", 0))),
+        section=str(section) if section else None,
+        text=text or "",
+    )
+
+
+_LIST_FIELDS = ("topics",)
+
+
+def _record_to_meta(record: DocumentRecord) -> dict[str, str | int | float | bool]:
+    meta: dict[str, str | int | float | bool] = {}
+    for key, value in record.to_dict().items():
+        if value is None:
+            continue
+        meta[key] = json.dumps(value) if key in _LIST_FIELDS else cast("str | int", value)
+    return meta
+
+
+def _record_from_meta(meta: dict[str, object]) -> DocumentRecord:
+    values = dict(meta)
+    for key in _LIST_FIELDS:
+        raw = values.get(key)
+        values[key] = json.loads(raw) if isinstance(raw, str) and raw else []
+    known = DocumentRecord.__dataclass_fields__
+    return DocumentRecord(**{k: v for k, v in values.items() if k in known})  # type: ignore[arg-type]

@@ -1,0 +1,19 @@
+from assistant.query import expand_query
+
+
+def test_abbreviations_are_expanded_and_kept() -> None:
+    assert expand_query("can my client pay her son to be her PA??") == (
+        "can my client pay her son to be her PA (personal assistant)??"
+    )
+    assert "DPs (direct payments)" in expand_query("are DPs taxable")
+
+
+def test_slack_fillers_are_dropped_but_the_question_stays() -> None:
+    assert expand_query("hey quick q - do SWs know how to employ PAs??") == (
+        "do SWs (social workers) know how to employ PAs (personal assistants)??"
+    )
+    assert expand_query("hi") == "hi"
+
+
+def test_lower_case_words_are_not_abbreviations() -> None:
+    assert expand_query("the pa system and la la land") == "the pa system and la la land"

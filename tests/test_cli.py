@@ -1,0 +1,127 @@
+"""The command line as a user runs it: a real `python -m assistant` process, offline."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from tests.conftest import DIRECT_PAYMENTS_MD, write
+
+
+def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGNPOST_", "SLACK_"))} | {
+        "HF_HUB_OFFLINE": "1",
+        "SIGNPOST_DATA_DIR": str(tmp_path / "data"),
+        "SIGNPOST_KNOWLEDGE_DIR": str(tmp_path / "knowledge"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_must_show_scenario(tmp_path: Path, shared_corpus: Path) -> None:
+    first = run(tmp_path, "ingest", str(shared_corpus))
+    assert first.returncode == 0, first.stderr
+    assert "5 added" in first.stdout
+    second = run(tmp_path, "ingest", str(shared_corpus))
+    assert second.returncode == 0, second.stderr
+    assert "0 added, 0 updated, 5 unchanged, 0 failed" in second.stdout
+
+    answered = run(
+        tmp_path,
+        "ask",
+        "--json",
+        "How many social workers felt they knew how to employ personal assistants?",
+    )
+    assert answered.returncode == 0, answered.stderr
+    body = json.loads(answered.stdout)
+    assert body["answered"] is True
+    assert "49%" in body["answer"]
+    assert "000-a9f5712e992cce14" in {c["doc_id"] for c in body["citations"]}
+    assert set(body) == {"question_id", "answer", "answered", "confidence", "citations", "notices"}
+
+    refused = run(tmp_path, "ask", "--json", "What is the best recipe for a Victoria sponge?")
+    assert refused.returncode == 0, refused.stderr
+    assert json.loads(refused.stdout)["answered"] is False
+
+    listed = run(tmp_path, "docs", "--json")
+    documents = json.loads(listed.stdout)["documents"]
+    assert len(documents) == 5
+    assert {"doc_id", "title", "source_type", "topics", "chunks", "reviewed", "origin"} <= set(
+        documents[0]
+    )
+
+    text = run(tmp_path, "ask", "What did Ruth Cartwright say about care navigators?")
+    assert "Sources:" in text.stdout
+    assert "[1]" in text.stdout
+
+    removed = run(tmp_path, "remove", "004-1c62e82004d2db36")
+    assert removed.returncode == 0
+    assert "removed 004-1c62e82004d2db36" in removed.stdout
+    gone = run(tmp_path, "remove", "004-1c62e82004d2db36")
+    assert gone.returncode == 1
+    assert gone.stderr.strip() == "signpost: error: no document with id '004-1c62e82004d2db36'"
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "fragment"),
+    [
+        (("ask",), 2, "Missing argument"),
+        (("ask", "   "), 2, "invalid question"),
+        (("ask", "x" * 2001), 2, "invalid question"),
+        (("ask", "--top-k", "99", "question"), 2, "--top-k"),
+        (("ask", "--source-type", "rumour", "question"), 2, "unknown source type"),
+        (("frobnicate",), 2, "No such command"),
+        (("sync", "/definitely/not/here"), 1, "not a folder"),
+    ],
+)
+def test_bad_input_gets_one_line_and_a_status(
+    tmp_path: Path, args: tuple[str, ...], status: int, fragment: str
+) -> None:
+    result = run(tmp_path, *args)
+    assert result.returncode == status, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert fragment in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_ingest_reports_failures_and_keeps_going(tmp_path: Path) -> None:
+    write(tmp_path / "kb" / "good.md", DIRECT_PAYMENTS_MD)
+    write(tmp_path / "kb" / "bad.md", "---\npublished: someday\n---\n# Bad\n\nText.")
+    result = run(tmp_path, "ingest", str(tmp_path / "kb"))
+    assert result.returncode == 0
+    assert "1 added, 0 updated, 0 unchanged, 1 failed" in result.stdout
+    assert "bad.md" in result.stderr
+    assert "published" in result.stderr
+    only_bad = run(tmp_path, "ingest", str(tmp_path / "kb" / "bad.md"))
+    assert only_bad.returncode == 1
+
+
+def test_sync_defaults_to_the_knowledge_dir(tmp_path: Path) -> None:
+    write(tmp_path / "knowledge" / "a.md", "# A\n\nDirect payments can fund a PA.")
+    write(tmp_path / "knowledge" / "b.md", "# B\n\nA contingency plan covers PA sickness.")
+    assert "2 added" in run(tmp_path, "sync").stdout
+    (tmp_path / "knowledge" / "b.md").unlink()
+    result = run(tmp_path, "sync")
+    assert "1 unchanged" in result.stdout
+    assert "1 removed" in result.stdout
+
+
+def test_help_lists_the_contract_commands() -> None:
+    result = CliRunner().invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("ingest", "sync", "ask", "docs", "remove"):
+        assert command in result.output
