@@ -124,7 +124,7 @@ def ask(
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         raise typer.BadParameter(f"invalid {where}: {err['msg']}") from None
-    response = _service().ask(request)
+    response = _service().ask(request, surface="cli")
     if as_json:
         _echo_json(response.model_dump())
         return
@@ -160,6 +160,57 @@ def remove(doc_id: Annotated[str, typer.Argument(help="The document's id (see `d
     """Remove one document from the index."""
     info = _service().remove(doc_id)
     typer.echo(f"removed {info.doc_id} ({info.title})")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Sync the knowledge dir, then serve the HTTP API and web page."""
+    import uvicorn
+
+    from assistant import logs
+    from assistant.api.app import create_app
+    from assistant.keys import TRAINER_KEY_FILE, load_trainer_keys
+
+    settings = Settings()
+    logs.configure()
+    service = _service(settings)
+    keys, generated = load_trainer_keys(settings.trainer_keys, settings.data_dir)
+    if settings.knowledge_dir.is_dir():
+        report = service.sync(settings.knowledge_dir)
+        for outcome in report.failed:
+            typer.echo(f"failed: {outcome.source}: {outcome.error}", err=True)
+        typer.echo(f"knowledge dir {settings.knowledge_dir}: {report.summary()}")
+    else:
+        typer.echo(f"no knowledge dir at {settings.knowledge_dir}; serving what is indexed")
+    service.warm_up()
+    api = create_app(settings, service, trainer_keys=keys)
+    if generated:
+        typer.echo(
+            f"Trainer key (shown once; stored in {settings.data_dir / TRAINER_KEY_FILE}): "
+            f"{generated}"
+        )
+    typer.echo(f"Signpost is serving on http://{host}:{port}", err=False)
+    uvicorn.run(api, host=host, port=port, access_log=False, log_config=None)
+
+
+@app.command()
+def gaps(
+    as_json: JsonFlag = False,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many groups.")] = 50,
+) -> None:
+    """Questions the assistant could not answer (or only weakly), most frequent first."""
+    found = _service().gaps(limit)
+    if as_json:
+        _echo_json({"gaps": [g.__dict__ for g in found]})
+        return
+    if not found:
+        typer.echo("No knowledge gaps recorded.")
+        return
+    for gap in found:
+        typer.echo(f"{gap.count:>4}  {gap.question}  (last asked {gap.last_asked[:10]})")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout_s: float = 20.0
 
+    max_upload_mb: int = 25
+
     api_keys: str | None = None
     trainer_keys: str | None = None
 
@@ -52,6 +54,10 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'signpost.db').resolve()}"
 
     @property
     def chroma_path(self) -> Path:

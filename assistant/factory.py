@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assistant.compose import ExtractiveComposer
 from assistant.config import Settings
+from assistant.db.activity import ActivityLog
 from assistant.errors import UnavailableError
 from assistant.llm import LLMComposer
 from assistant.retrieval import HybridRetriever
@@ -31,6 +32,7 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> As
     except (DocumentError, StoreUnavailable, OSError) as exc:
         raise UnavailableError("index_unavailable", str(exc)) from exc
     index = KnowledgeIndex(store, LexicalIndex(settings.lexical_path))
+    activity = ActivityLog.connect(settings.database)
     llm = None
     if settings.llm_enabled:
         llm = LLMComposer(
@@ -44,5 +46,6 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> As
         retriever=HybridRetriever(index, embedder, candidates=settings.candidate_k),
         composer=ExtractiveComposer(index.lexical.tokenize, min_similarity=settings.min_similarity),
         ingestor=Ingestor(index, embedder, Chunker(settings.chunk_size, settings.chunk_overlap)),
+        activity=activity,
         llm=llm,
     )

@@ -42,6 +42,18 @@ class SearchRequest(BaseModel):
     filters: Filters = Field(default_factory=Filters)
 
 
+class FeedbackRequest(BaseModel):
+    question_id: str = Field(min_length=1, max_length=64)
+    helpful: bool
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+
+
+class FeedbackResponse(BaseModel):
+    feedback_id: int
+    question_id: str
+    helpful: bool
+
+
 class Citation(BaseModel):
     n: int
     doc_id: str

@@ -4,9 +4,10 @@ to and from these calls; no retrieval or answering logic lives anywhere else."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from assistant.compose import (
@@ -15,15 +16,19 @@ from assistant.compose import (
     Composition,
     ExtractiveComposer,
 )
+from assistant.db.activity import ActivityLog, FeedbackItem, Gap
 from assistant.errors import NotFoundError, SignpostError, UnavailableError
 from assistant.llm import LLMComposer, LLMError
 from assistant.query import expand_query
+from assistant.redaction import redact
 from assistant.retrieval import HybridRetriever, Passage
 from assistant.schemas import (
     AskRequest,
     AskResponse,
     DocumentInfo,
     DocumentList,
+    FeedbackRequest,
+    FeedbackResponse,
     SearchRequest,
     SearchResponse,
     SearchResult,
@@ -48,8 +53,13 @@ class AssistantService:
         retriever: HybridRetriever,
         composer: ExtractiveComposer,
         ingestor: Ingestor,
+        activity: ActivityLog,
         llm: LLMComposer | None = None,
     ) -> None:
+        self.activity = activity
+        #: Called with every answer and its surface (metrics hook onto this).
+        self.observers: list[Callable[[AskResponse, str], None]] = []
+        self._write_lock = threading.Lock()
         self.index = index
         self.retriever = retriever
         self.composer = composer
@@ -57,31 +67,47 @@ class AssistantService:
         self.llm = llm
 
     # -- answering ------------------------------------------------------------------------
-    def ask(self, request: AskRequest) -> AskResponse:
+    def ask(self, request: AskRequest, *, surface: str = "api") -> AskResponse:
+        """Answer a question. Personal data is removed first: the redacted text is what is
+        retrieved with, stored, and (when configured) sent to the LLM."""
         started = time.perf_counter()
         question_id = uuid.uuid4().hex
+        redaction = redact(request.question)
         try:
             if not self.index.records():
                 composition = Composition(NO_DOCUMENTS_MESSAGE, False, 0.0, [])
             else:
-                query = expand_query(request.question)
+                query = expand_query(redaction.text)
                 passages = self.retriever.retrieve(query, request.top_k, request.filters)
                 composition = self.composer.compose(query, passages)
                 if composition.answered and self.llm is not None:
-                    composition = self._with_llm(request.question, passages, composition)
+                    composition = self._with_llm(redaction.text, passages, composition)
         except StoreUnavailable as exc:
             raise UnavailableError("index_unavailable", str(exc)) from exc
+        notice = redaction.notice()
+        if notice:
+            composition.notices.insert(0, notice)
+        self.activity.record_question(
+            question_id,
+            redaction.text,
+            answered=composition.answered,
+            confidence=composition.confidence,
+            cited_doc_ids=list(dict.fromkeys(c.doc_id for c in composition.citations)),
+            surface=surface,
+        )
         logger.info(
             "answered question",
             extra={
                 "question_id": question_id,
+                "surface": surface,
                 "answered": composition.answered,
                 "confidence": composition.confidence,
                 "citations": len(composition.citations),
+                "redacted": sorted(redaction.found),
                 "ms": round((time.perf_counter() - started) * 1000, 1),
             },
         )
-        return AskResponse(
+        response = AskResponse(
             question_id=question_id,
             answer=composition.answer,
             answered=composition.answered,
@@ -89,6 +115,35 @@ class AssistantService:
             citations=composition.citations,
             notices=composition.notices,
         )
+        for observe in self.observers:
+            observe(response, surface)
+        return response
+
+    def warm_up(self) -> None:
+        """Load the model and the lexical index now rather than on the first question."""
+        self.index.records()
+        self.retriever.embedder.embed_query("warm up")
+
+    def feedback(self, request: FeedbackRequest) -> FeedbackResponse:
+        comment = redact(request.comment).text if request.comment else None
+        feedback_id = self.activity.record_feedback(request.question_id, request.helpful, comment)
+        return FeedbackResponse(
+            feedback_id=feedback_id, question_id=request.question_id, helpful=request.helpful
+        )
+
+    def gaps(self, limit: int = 100) -> list[Gap]:
+        return self.activity.gaps(limit)
+
+    def feedback_list(self, limit: int = 200) -> list[FeedbackItem]:
+        return self.activity.feedback(limit)
+
+    def check_ready(self) -> None:
+        """Raise UnavailableError naming what is unreachable."""
+        try:
+            self.index.store.heartbeat()
+        except StoreUnavailable as exc:
+            raise UnavailableError("index_unavailable", str(exc)) from exc
+        self.activity.ping()
 
     def _with_llm(
         self, question: str, passages: list[Passage], extractive: Composition
@@ -141,17 +196,20 @@ class AssistantService:
         return _info(record)
 
     def remove(self, doc_id: str) -> DocumentInfo:
-        record = self.ingestor.remove(doc_id)
+        with self._write_lock:
+            record = self.ingestor.remove(doc_id)
         if record is None:
             raise NotFoundError("document_not_found", f"no document with id {doc_id!r}")
         return _info(record)
 
     def ingest(self, paths: list[Path], progress: Progress | None = None) -> IngestReport:
-        return self.ingestor.ingest_paths(paths, progress)
+        with self._write_lock:
+            return self.ingestor.ingest_paths(paths, progress)
 
     def sync(self, folder: Path, progress: Progress | None = None) -> IngestReport:
         try:
-            return self.ingestor.sync_dir(folder, progress)
+            with self._write_lock:
+                return self.ingestor.sync_dir(folder, progress)
         except DocumentError as exc:
             raise SignpostError("bad_folder", str(exc)) from exc
 
@@ -159,7 +217,8 @@ class AssistantService:
         self, data: bytes, fmt: str, *, filename: str, metadata: Mapping[str, object]
     ) -> Outcome:
         try:
-            return self.ingestor.add_upload(data, fmt, filename=filename, metadata=metadata)
+            with self._write_lock:
+                return self.ingestor.add_upload(data, fmt, filename=filename, metadata=metadata)
         except DocumentError as exc:
             raise SignpostError("bad_document", str(exc), status=422) from exc
 

@@ -1,0 +1,1 @@
+"""The HTTP surface (FastAPI): thin routers over the service."""

@@ -1,0 +1,57 @@
+"""The FastAPI application factory. Nothing is built at import time."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+
+from assistant import __version__
+from assistant.api import errors
+from assistant.api.middleware import BodyLimit, RequestContext
+from assistant.api.routers import ask, documents, health, insights
+from assistant.config import Settings
+from assistant.keys import split_keys
+from assistant.metrics import Metrics
+from assistant.service import AssistantService
+
+JSON_BODY_LIMIT = 1 * 1024 * 1024
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def create_app(
+    settings: Settings, service: AssistantService, *, trainer_keys: list[str]
+) -> FastAPI:
+    app = FastAPI(
+        title="Signpost",
+        version=__version__,
+        description="Cited answers on personalisation, direct payments and personal assistants "
+        "for adult social care practitioners in England.",
+    )
+    metrics = Metrics()
+    service.observers.append(metrics.observe_answer)
+    app.state.settings = settings
+    app.state.service = service
+    app.state.metrics = metrics
+    app.state.api_keys = split_keys(settings.api_keys)
+    app.state.trainer_keys = list(trainer_keys)
+    app.state.max_upload_bytes = settings.max_upload_mb * 1024 * 1024
+
+    errors.register(app)
+    for router in (ask.router, documents.router, insights.router, health.router):
+        app.include_router(router)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home() -> str:
+        return (
+            "<!doctype html><title>Signpost</title><h1>Signpost</h1>"
+            "<p>The API is running. See <a href='/docs'>/docs</a>.</p>"
+        )
+
+    upload_limit = app.state.max_upload_bytes + MULTIPART_OVERHEAD
+
+    def limit_for(path: str) -> int:
+        return upload_limit if path.rstrip("/") == "/documents" else JSON_BODY_LIMIT
+
+    app.add_middleware(BodyLimit, limit_for=limit_for)
+    app.add_middleware(RequestContext, metrics=metrics)
+    return app

@@ -1,0 +1,59 @@
+"""Typed dependencies: the service, and the two kinds of key check."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from assistant.errors import SignpostError
+from assistant.keys import key_matches
+from assistant.metrics import Metrics
+from assistant.service import AssistantService
+
+
+def get_service(request: Request) -> AssistantService:
+    return request.app.state.service
+
+
+def get_metrics(request: Request) -> Metrics:
+    return request.app.state.metrics
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def require_api_key(request: Request) -> None:
+    """Guards /ask, /search and /feedback when SIGNPOST_API_KEYS is set (trainer keys work too)."""
+    api_keys: list[str] = request.app.state.api_keys
+    if not api_keys:
+        return
+    token = _bearer(request)
+    if token is None:
+        raise SignpostError(
+            "missing_key", "send an API key as 'Authorization: Bearer KEY'", status=401
+        )
+    if not key_matches(token, api_keys + request.app.state.trainer_keys):
+        raise SignpostError("invalid_key", "that API key is not valid", status=403)
+
+
+def require_trainer(request: Request) -> None:
+    """The trainer endpoints are never open."""
+    token = _bearer(request) or request.cookies.get("signpost_trainer")
+    if token is None:
+        raise SignpostError(
+            "missing_key", "send a trainer key as 'Authorization: Bearer KEY'", status=401
+        )
+    if not key_matches(token, request.app.state.trainer_keys):
+        raise SignpostError("invalid_key", "that trainer key is not valid", status=403)
+
+
+ServiceDep = Annotated[AssistantService, Depends(get_service)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+ApiKey = Depends(require_api_key)
+TrainerKey = Depends(require_trainer)

@@ -1,0 +1,218 @@
+"""The activity log: questions asked (redacted), feedback given, and the gaps they reveal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, Integer, cast, create_engine, delete, event, func, select, text
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from assistant.db.models import FeedbackRow, QuestionRow
+from assistant.errors import NotFoundError, UnavailableError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+LOW_CONFIDENCE = 0.5
+
+
+@dataclass
+class Gap:
+    question: str
+    count: int
+    last_asked: str
+    answered: int  # how many of them got a (low-confidence) answer
+
+
+@dataclass
+class FeedbackItem:
+    id: int
+    question_id: str
+    question: str
+    helpful: bool
+    comment: str | None
+    created_at: str
+    answered: bool
+    cited_doc_ids: list[str]
+
+
+def normalize(question: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s£%]", " ", question.lower())).strip()[:400]
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+class ActivityLog:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def connect(cls, url: str) -> ActivityLog:
+        try:
+            engine = make_engine(url)
+            migrate(engine)
+        except SQLAlchemyError as exc:
+            raise UnavailableError("database_unavailable", f"database unreachable: {exc}") from exc
+        return cls(engine)
+
+    def _session(self) -> Session:
+        return self._sessions()
+
+    def ping(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            raise UnavailableError("database_unavailable", f"database unreachable: {exc}") from exc
+
+    def record_question(
+        self,
+        question_id: str,
+        question: str,
+        *,
+        answered: bool,
+        confidence: float,
+        cited_doc_ids: list[str],
+        surface: str,
+    ) -> None:
+        row = QuestionRow(
+            id=question_id,
+            asked_at=dt.datetime.now(dt.UTC),
+            question=question,
+            normalized=normalize(question),
+            answered=answered,
+            confidence=confidence,
+            cited_doc_ids=",".join(cited_doc_ids),
+            surface=surface,
+        )
+        with self._guard(), self._session() as session, session.begin():
+            session.add(row)
+
+    def record_feedback(self, question_id: str, helpful: bool, comment: str | None) -> int:
+        with self._guard(), self._session() as session, session.begin():
+            if session.get(QuestionRow, question_id) is None:
+                raise NotFoundError("question_not_found", f"no question with id {question_id!r}")
+            row = FeedbackRow(
+                question_id=question_id,
+                helpful=helpful,
+                comment=comment,
+                created_at=dt.datetime.now(dt.UTC),
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def gaps(self, limit: int = 100) -> list[Gap]:
+        weak = (QuestionRow.answered.is_(False)) | (QuestionRow.confidence < LOW_CONFIDENCE)
+        answered_count = func.sum(cast(QuestionRow.answered, Integer))
+        query = (
+            select(
+                QuestionRow.normalized,
+                func.max(QuestionRow.question),
+                func.count(),
+                func.max(QuestionRow.asked_at),
+                answered_count,
+            )
+            .where(weak)
+            .group_by(QuestionRow.normalized)
+            .order_by(func.count().desc(), func.max(QuestionRow.asked_at).desc())
+            .limit(limit)
+        )
+        with self._guard(), self._session() as session:
+            rows = session.execute(query).all()
+        return [
+            Gap(question=q, count=int(n), last_asked=_iso(last), answered=int(a or 0))
+            for _, q, n, last, a in rows
+        ]
+
+    def feedback(self, limit: int = 200) -> list[FeedbackItem]:
+        query = (
+            select(FeedbackRow, QuestionRow)
+            .join(QuestionRow, FeedbackRow.question_id == QuestionRow.id)
+            .order_by(FeedbackRow.created_at.desc(), FeedbackRow.id.desc())
+            .limit(limit)
+        )
+        with self._guard(), self._session() as session:
+            rows = session.execute(query).all()
+        return [
+            FeedbackItem(
+                id=f.id,
+                question_id=q.id,
+                question=q.question,
+                helpful=f.helpful,
+                comment=f.comment,
+                created_at=_iso(f.created_at),
+                answered=q.answered,
+                cited_doc_ids=[d for d in q.cited_doc_ids.split(",") if d],
+            )
+            for f, q in rows
+        ]
+
+    def purge(self, older_than: dt.timedelta) -> tuple[int, int]:
+        """Delete questions and feedback older than `older_than`; returns the counts."""
+        cutoff = dt.datetime.now(dt.UTC) - older_than
+        with self._guard(), self._session() as session, session.begin():
+            old_questions = select(QuestionRow.id).where(QuestionRow.asked_at < cutoff)
+            feedback = session.execute(
+                delete(FeedbackRow).where(
+                    (FeedbackRow.created_at < cutoff) | FeedbackRow.question_id.in_(old_questions)
+                )
+            ).rowcount
+            questions = session.execute(
+                delete(QuestionRow).where(QuestionRow.asked_at < cutoff)
+            ).rowcount
+        return int(questions or 0), int(feedback or 0)
+
+    def _guard(self) -> _DatabaseGuard:
+        return _DatabaseGuard()
+
+
+class _DatabaseGuard:
+    """Turns driver failures into a 503-style UnavailableError."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> bool:
+        if isinstance(exc, IntegrityError):
+            return False
+        if isinstance(exc, SQLAlchemyError):
+            raise UnavailableError("database_unavailable", f"database error: {exc}") from exc
+        return False
+
+
+def _iso(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.isoformat()

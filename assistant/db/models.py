@@ -1,0 +1,37 @@
+"""The tables. Question and comment text is stored only after redaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class QuestionRow(Base):
+    __tablename__ = "questions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    asked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    question: Mapped[str] = mapped_column(Text)  # redacted
+    normalized: Mapped[str] = mapped_column(String(400), index=True)  # for grouping gaps
+    answered: Mapped[bool] = mapped_column(Boolean)
+    confidence: Mapped[float] = mapped_column(Float)
+    cited_doc_ids: Mapped[str] = mapped_column(Text, default="")
+    surface: Mapped[str] = mapped_column(String(16), default="api")
+
+
+class FeedbackRow(Base):
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    question_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)  # redacted
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)

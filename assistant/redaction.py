@@ -1,0 +1,269 @@
+"""Personal data out before anything is stored, logged or sent on.
+
+A careful rule set (no PyPI package ships an offline UK-aware model): NHS numbers (checksum
+validated), National Insurance numbers, UK postcodes, phone numbers, email addresses, dates of
+birth, street addresses, and people's names (after an honorific, after "my client" and
+relationship words, after "called"/"named"). A detected name's parts are then removed wherever
+else they appear in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+PERSONAL_DATA_NOTICE = (
+    "Your question contained personal details ({kinds}), which were removed before anything was "
+    "stored. Please don't include names, identifiers or contact details when asking Signpost."
+)
+
+_EMAIL = re.compile(r"\b[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\b")
+_NHS = re.compile(r"(?<![\d])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d])")
+_NHS_CUE = re.compile(r"\bNHS\s*(?:no\.?|number|num|#)?\s*:?\s*$", re.I)
+_NI = re.compile(
+    r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b",
+    re.I,
+)
+_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)(?:\d[\s\-()]?){8,10}\d(?![\d])")
+_POSTCODE = re.compile(
+    r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.I
+)
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE_NUMERIC = r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})"
+_DATE_WORDS = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\.?,?\s+\d{{4}}"
+_DATE_US = rf"{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+_DATE_ISO = r"(?:19|20)\d{2}-\d{2}-\d{2}"
+_DATE = rf"(?:{_DATE_NUMERIC}|{_DATE_WORDS}|{_DATE_US}|{_DATE_ISO})"
+_DOB_CUED = re.compile(
+    rf"\b(?:born(?:\s+on)?|d\.?o\.?b\.?|date\s+of\s+birth|birthday(?:\s+is)?)\s*[:(]?\s*{_DATE}",
+    re.I,
+)
+_DATE_ANY_NUMERIC = re.compile(rf"(?<![\d/.\-]){_DATE_NUMERIC}(?![\d/.\-])")
+_STREET_TYPES = (
+    r"(?i:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|court|ct|way|place|pl|crescent|"
+    r"cres|gardens|gdns|terrace|grove|hill|park|row|square|sq|walk|mews|view|rise|parade|green)"
+)
+_ADDRESS = re.compile(
+    rf"\b(?:(?i:flat|apartment|apt|unit)\s+\d+[a-z]?,?\s+)?\d{{1,4}}[a-z]?,?\s+"
+    rf"(?:[A-Z][a-z'’]+\s+){{1,3}}{_STREET_TYPES}\b\.?",
+)
+_NAME_WORD = r"[A-Z][a-z'’\-]+|[A-Z]\b"
+_NAME = rf"(?:{_NAME_WORD})(?:\s+(?:[A-Z][a-z'’\-]+))?"
+_HONORIFIC = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord)\.?\s+({_NAME})")
+_RELATION = (
+    r"client|service user|user|patient|resident|customer|tenant|son|daughter|mother|mum|"
+    r"father|dad|wife|husband|partner|brother|sister|niece|nephew|aunt|auntie|uncle|grandson|"
+    r"granddaughter|grandmother|grandfather|gran|nan|grandma|grandad|carer|friend|neighbour|"
+    r"boyfriend|girlfriend|stepson|stepdaughter|cousin|PA|personal assistant|lodger|guy|man|"
+    r"woman|lady|gentleman|gent|boy|girl|person"
+)
+_RELATION_NAME = re.compile(rf"\b(?i:{_RELATION})(?:,|\s+(?i:called|named|is|was))?\s+({_NAME})")
+_CALLED = re.compile(rf"\b(?i:called|named|name is|name's|known as)\s+({_NAME})")
+_NOT_NAMES = {
+    "I",
+    "A",
+    "The",
+    "He",
+    "She",
+    "They",
+    "We",
+    "It",
+    "His",
+    "Her",
+    "Their",
+    "This",
+    "That",
+    "Who",
+    "What",
+    "When",
+    "Where",
+    "Why",
+    "How",
+    "Can",
+    "Could",
+    "Should",
+    "Would",
+    "Is",
+    "Are",
+    "Was",
+    "Has",
+    "Have",
+    "Had",
+    "Does",
+    "Do",
+    "Did",
+    "Will",
+    "May",
+    "Might",
+    "Must",
+    "And",
+    "But",
+    "Or",
+    "If",
+    "As",
+    "At",
+    "In",
+    "On",
+    "To",
+    "For",
+    "With",
+    "From",
+    "By",
+    "Of",
+    "Not",
+    "PA",
+    "PAs",
+    "NHS",
+    "NI",
+    "DBS",
+    "HMRC",
+    "Care",
+    "Act",
+    "Council",
+    "England",
+    "Wales",
+    "Scotland",
+    "Ireland",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Mental",
+    "Capacity",
+    "Direct",
+    "Payment",
+    "Payments",
+    "Also",
+    "Wants",
+    "Lives",
+    "Needs",
+    "Cannot",
+    "Can't",
+    "Won't",
+    "Aged",
+    "Age",
+    "Who's",
+}
+
+
+@dataclass
+class Redaction:
+    text: str
+    found: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.found)
+
+    def notice(self) -> str | None:
+        if not self.found:
+            return None
+        kinds = ", ".join(_KIND_LABELS[k] for k in _KIND_ORDER if k in self.found)
+        return PERSONAL_DATA_NOTICE.format(kinds=kinds)
+
+
+_KIND_ORDER = ["name", "nhs", "ni", "dob", "address", "postcode", "phone", "email"]
+_KIND_LABELS = {
+    "name": "a name",
+    "nhs": "an NHS number",
+    "ni": "a National Insurance number",
+    "dob": "a date of birth",
+    "address": "an address",
+    "postcode": "a postcode",
+    "phone": "a phone number",
+    "email": "an email address",
+}
+PLACEHOLDERS = {
+    "name": "[name]",
+    "nhs": "[NHS number]",
+    "ni": "[NI number]",
+    "dob": "[date of birth]",
+    "address": "[address]",
+    "postcode": "[postcode]",
+    "phone": "[phone]",
+    "email": "[email]",
+}
+
+
+def nhs_checksum_ok(digits: str) -> bool:
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def redact(text: str) -> Redaction:
+    found: Counter[str] = Counter()
+
+    def sub(pattern: re.Pattern[str], kind: str, value: str, *, group: int = 0) -> str:
+        def replace(match: re.Match[str]) -> str:
+            found[kind] += 1
+            start, end = match.span(group)
+            whole = match.group(0)
+            offset = match.start(0)
+            return whole[: start - offset] + PLACEHOLDERS[kind] + whole[end - offset :]
+
+        return pattern.sub(replace, value)
+
+    out = sub(_EMAIL, "email", text)
+
+    def nhs(match: re.Match[str]) -> str:
+        digits = "".join(match.groups())
+        cued = bool(_NHS_CUE.search(out_ref[0][: match.start()]))
+        if nhs_checksum_ok(digits) or cued:
+            found["nhs"] += 1
+            return PLACEHOLDERS["nhs"]
+        return match.group(0)
+
+    out_ref = [out]
+    out = _NHS.sub(nhs, out)
+    out = sub(_NI, "ni", out)
+    out = sub(_DOB_CUED, "dob", out)
+    out = sub(_DATE_ANY_NUMERIC, "dob", out)
+    out = sub(_PHONE, "phone", out)
+    out = sub(_ADDRESS, "address", out)
+    out = sub(_POSTCODE, "postcode", out)
+
+    names: set[str] = set()
+
+    def name(match: re.Match[str]) -> str:
+        candidate = match.group(1)
+        words = candidate.split()
+        while words and words[-1] in _NOT_NAMES:
+            words.pop()
+        if not words or words[0] in _NOT_NAMES:
+            return match.group(0)
+        taken = " ".join(words)
+        names.update(w for w in words if len(w) > 1)
+        found["name"] += 1
+        start = match.start(1) - match.start(0)
+        whole = match.group(0)
+        return whole[:start] + PLACEHOLDERS["name"] + whole[start + len(taken) :]
+
+    for pattern in (_HONORIFIC, _RELATION_NAME, _CALLED):
+        out = pattern.sub(name, out)
+    for word in sorted(names, key=len, reverse=True):
+        out, count = re.subn(rf"\b{re.escape(word)}\b", PLACEHOLDERS["name"], out)
+        found["name"] += count
+    out = re.sub(r"\[name\](?:\s+\[name\])+", "[name]", out)
+    return Redaction(out, found)
