@@ -162,6 +162,44 @@ def remove(doc_id: Annotated[str, typer.Argument(help="The document's id (see `d
     typer.echo(f"removed {info.doc_id} ({info.title})")
 
 
+@app.command(name="eval")
+def evaluate(
+    questions: Annotated[
+        Path | None, typer.Option("--questions", help="A golden YAML file (default: bundled set).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Run the golden question set and print retrieval and answer metrics."""
+    from assistant.evaluation import DEFAULT_QUESTIONS, load_questions, run_eval
+
+    golden = load_questions(questions or DEFAULT_QUESTIONS)
+    metrics, results = run_eval(_service(), golden)
+    if as_json:
+        _echo_json(metrics | {"failures": [r.__dict__ for r in results if _failed(r)]})
+        return
+    for result in results:
+        if _failed(result):
+            why = "abstained" if result.in_scope and not result.answered else (
+                "answered out of scope" if not result.in_scope and result.answered else
+                f"missing {result.missing_facts}" if result.missing_facts else f"rank {result.rank}"
+            )
+            typer.echo(f"  miss: {result.question}  ({why})")
+    for key, value in metrics.items():
+        typer.echo(f"{key:>22}: {value}")
+
+
+def _failed(result) -> bool:  # noqa: ANN001
+    if not result.in_scope:
+        return result.answered
+    return (
+        not result.answered
+        or result.rank is None
+        or result.rank > 5
+        or bool(result.missing_facts)
+        or not result.citations_valid
+    )
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",

@@ -64,21 +64,66 @@ class Composition:
     notices: list[str] = field(default_factory=list)
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
+_EMPHASIS = re.compile(r"\*\*|__|`")
+LIST_UNIT_WORDS = 80
+
+
+def _sentences(paragraph: str) -> list[str]:
+    merged: list[str] = []
+    for piece in _SPLIT.split(paragraph):
+        if merged and _ABBREVIATIONS.search(merged[-1]):
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    return [p.strip() for p in merged if p.strip()]
+
+
+def _table_rows(lines: list[str]) -> list[str]:
+    """A Markdown table as one sentence per row: 'header value, header value'."""
+    cells = [[c.strip() for c in line.strip().strip("|").split("|")] for line in lines]
+    rows = [c for line, c in zip(lines, cells, strict=True) if not _TABLE_RULE.match(line)]
+    if len(rows) < 2:
+        return ["; ".join(r) for r in rows]
+    header, body = rows[0], rows[1:]
+    out = []
+    for row in body:
+        pairs = [f"{h} {v}".strip() if h else v for h, v in zip(header, row, strict=False)]
+        out.append("; ".join(p for p in pairs if p) + ".")
+    return out
+
+
 def split_sentences(text: str) -> list[str]:
-    sentences: list[str] = []
-    for line in text.splitlines():
-        line = line.strip().lstrip("-*• ").strip()
-        if not line:
+    """Answer units from a passage: the sentences of each paragraph (hard-wrapped lines are
+    joined first), a short list as one unit, each table row as one unit."""
+    units: list[str] = []
+    for block in re.split(r"\n\s*\n", _EMPHASIS.sub("", text)):
+        lines = [line for line in block.splitlines() if line.strip()]
+        if not lines:
             continue
-        pieces = _SPLIT.split(line)
-        merged: list[str] = []
-        for piece in pieces:
-            if merged and _ABBREVIATIONS.search(merged[-1]):
-                merged[-1] = f"{merged[-1]} {piece}"
+        if all(_TABLE_ROW.match(line) for line in lines):
+            units.extend(_table_rows(lines))
+            continue
+        paragraph: list[str] = []
+        items: list[str] = []
+        for line in lines:
+            if _LIST_ITEM.match(line):
+                items.append(_LIST_ITEM.sub("", line).strip())
+            elif items:
+                items[-1] += " " + line.strip()
             else:
-                merged.append(piece)
-        sentences.extend(p.strip() for p in merged if p.strip())
-    return sentences
+                paragraph.append(line.strip())
+        units.extend(_sentences(" ".join(paragraph)))
+        if items:
+            joined = "; ".join(i.rstrip(".;") for i in items) + "."
+            if len(joined.split()) <= LIST_UNIT_WORDS:
+                units.append(joined)
+            else:
+                for item in items:
+                    units.extend(_sentences(item))
+    return units
 
 
 def make_citation(n: int, passage: Passage, focus: str | None = None) -> Citation:

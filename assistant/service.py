@@ -70,7 +70,15 @@ class AssistantService:
     def ask(self, request: AskRequest, *, surface: str = "api") -> AskResponse:
         """Answer a question. Personal data is removed first: the redacted text is what is
         retrieved with, stored, and (when configured) sent to the LLM."""
+        return self.answer(request, surface=surface)[0]
+
+    def answer(
+        self, request: AskRequest, *, surface: str = "api", record: bool = True
+    ) -> tuple[AskResponse, list[Passage]]:
+        """`ask`, also returning the retrieved passages (for evaluation). With `record=False`
+        the question is not logged (evaluation runs must not show up as knowledge gaps)."""
         started = time.perf_counter()
+        passages: list[Passage] = []
         question_id = uuid.uuid4().hex
         redaction = redact(request.question)
         try:
@@ -87,14 +95,15 @@ class AssistantService:
         notice = redaction.notice()
         if notice:
             composition.notices.insert(0, notice)
-        self.activity.record_question(
-            question_id,
-            redaction.text,
-            answered=composition.answered,
-            confidence=composition.confidence,
-            cited_doc_ids=list(dict.fromkeys(c.doc_id for c in composition.citations)),
-            surface=surface,
-        )
+        if record:
+            self.activity.record_question(
+                question_id,
+                redaction.text,
+                answered=composition.answered,
+                confidence=composition.confidence,
+                cited_doc_ids=list(dict.fromkeys(c.doc_id for c in composition.citations)),
+                surface=surface,
+            )
         logger.info(
             "answered question",
             extra={
@@ -117,7 +126,7 @@ class AssistantService:
         )
         for observe in self.observers:
             observe(response, surface)
-        return response
+        return response, passages
 
     def warm_up(self) -> None:
         """Load the model and the lexical index now rather than on the first question."""
