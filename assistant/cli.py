@@ -179,9 +179,16 @@ def evaluate(
         return
     for result in results:
         if _failed(result):
-            why = "abstained" if result.in_scope and not result.answered else (
-                "answered out of scope" if not result.in_scope and result.answered else
-                f"missing {result.missing_facts}" if result.missing_facts else f"rank {result.rank}"
+            why = (
+                "abstained"
+                if result.in_scope and not result.answered
+                else (
+                    "answered out of scope"
+                    if not result.in_scope and result.answered
+                    else f"missing {result.missing_facts}"
+                    if result.missing_facts
+                    else f"rank {result.rank}"
+                )
             )
             typer.echo(f"  miss: {result.question}  ({why})")
     for key, value in metrics.items():

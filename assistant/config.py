@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,7 +36,9 @@ class Settings(BaseSettings):
     chunk_size: int = 900
     chunk_overlap: int = 150
     candidate_k: int = 30
-    min_similarity: float = 0.35
+    fusion: Literal["convex", "rrf"] = "convex"
+    fusion_alpha: float = Field(default=0.6, ge=0.0, le=1.0)
+    min_similarity: float = 0.40
 
     slack_bot_token: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token")

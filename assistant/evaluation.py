@@ -52,7 +52,9 @@ def load_questions(path: Path) -> list[GoldenQuestion]:
         raise SignpostError("bad_questions", f"cannot read {path}: {exc.strerror}") from None
     except (yaml.YAMLError, ValidationError) as exc:
         first = str(exc).splitlines()[0]
-        raise SignpostError("bad_questions", f"{path} is not a valid question set: {first}") from None
+        raise SignpostError(
+            "bad_questions", f"{path} is not a valid question set: {first}"
+        ) from None
 
 
 def citations_valid(response: AskResponse) -> bool:
@@ -107,7 +109,9 @@ def summarise(results: list[QuestionResult]) -> dict[str, float | int]:
         "in_scope": len(in_scope),
         "out_of_scope": len(out_scope),
         "hit@1": share(sum(1 for r in in_scope if r.rank == 1), len(in_scope)),
-        "hit@5": share(sum(1 for r in in_scope if r.rank is not None and r.rank <= 5), len(in_scope)),
+        "hit@5": share(
+            sum(1 for r in in_scope if r.rank is not None and r.rank <= 5), len(in_scope)
+        ),
         "mrr": round(sum(1 / r.rank for r in in_scope if r.rank) / len(in_scope), 4)
         if in_scope
         else 0.0,

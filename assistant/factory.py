@@ -43,7 +43,13 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> As
         )
     return AssistantService(
         index=index,
-        retriever=HybridRetriever(index, embedder, candidates=settings.candidate_k),
+        retriever=HybridRetriever(
+            index,
+            embedder,
+            candidates=settings.candidate_k,
+            fusion=settings.fusion,
+            alpha=settings.fusion_alpha,
+        ),
         composer=ExtractiveComposer(index.lexical.tokenize, min_similarity=settings.min_similarity),
         ingestor=Ingestor(index, embedder, Chunker(settings.chunk_size, settings.chunk_overlap)),
         activity=activity,

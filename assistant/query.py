@@ -3,6 +3,7 @@ are expanded in place (the original words stay, so exact matches still count).""
 
 from __future__ import annotations
 
+import difflib
 import re
 
 # Abbreviations practitioners type, with their expansions. Case-sensitive on purpose: "PA"
@@ -48,3 +49,25 @@ def expand_query(question: str) -> str:
             break
         text = stripped
     return _PATTERN.sub(expand, text).strip() or question
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+
+
+def correct_spelling(text: str, vocabulary: frozenset[str], dictionary: frozenset[str]) -> str:
+    """Replace a word that is neither in the index nor a known English word with the closest
+    word of the index (difflib ratio >= 0.8), so 'paymnets reveiwed' finds 'payments reviewed'
+    while 'train' is never turned into 'trainer'."""
+    if not vocabulary:
+        return text
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lower = word.lower()
+        if len(lower) < 4 or lower in vocabulary or lower in dictionary:
+            return word
+        near = [w for w in vocabulary if w[:1] == lower[:1] and abs(len(w) - len(lower)) <= 2]
+        close = difflib.get_close_matches(lower, near, 1, 0.8)
+        return close[0] if close else word
+
+    return _WORD.sub(fix, text)

@@ -34,14 +34,14 @@ class HybridRetriever:
         embedder: Embedder,
         *,
         candidates: int = 30,
-        dense_weight: float = 1.0,
-        lexical_weight: float = 1.0,
+        fusion: str = "rrf",
+        alpha: float = 0.7,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.candidates = candidates
-        self.dense_weight = dense_weight
-        self.lexical_weight = lexical_weight
+        self.fusion = fusion
+        self.alpha = alpha
 
     def allowed_documents(self, filters: Filters | None) -> list[str] | None:
         """Doc ids that pass the filters (None: no filter at all)."""
@@ -67,20 +67,25 @@ class HybridRetriever:
         ]
         lexical = self.index.lexical_search(query, self.candidates, doc_ids=allowed)
 
-        fused: dict[str, float] = {}
-        for rank, hit in enumerate(dense):
-            fused[hit.chunk.chunk_id] = self.dense_weight / (RRF_K + rank + 1)
-        lexical_scores: dict[str, float] = {}
-        for rank, lhit in enumerate(lexical):
-            lexical_scores[lhit.chunk_id] = lhit.score
-            fused[lhit.chunk_id] = fused.get(lhit.chunk_id, 0.0) + self.lexical_weight / (
-                RRF_K + rank + 1
-            )
-
+        lexical_scores = {hit.chunk_id: hit.score for hit in lexical}
         known = {h.chunk.chunk_id: (h.chunk, h.similarity) for h in dense}
-        missing = [cid for cid in fused if cid not in known]
+        missing = [cid for cid in lexical_scores if cid not in known]
         for cid, (chunk, stored_vector) in self.index.store.get_chunks(missing).items():
             known[cid] = (chunk, float(np.dot(stored_vector, vector)))
+
+        fused: dict[str, float] = {}
+        if self.fusion == "convex":
+            # similarity and max-normalised BM25, mixed: keeps the size of score gaps
+            top_lexical = max(lexical_scores.values(), default=0.0) or 1.0
+            for cid, (_, similarity) in known.items():
+                fused[cid] = self.alpha * similarity + (1 - self.alpha) * (
+                    lexical_scores.get(cid, 0.0) / top_lexical
+                )
+        else:
+            for rank, hit in enumerate(dense):
+                fused[hit.chunk.chunk_id] = 1.0 / (RRF_K + rank + 1)
+            for rank, lhit in enumerate(lexical):
+                fused[lhit.chunk_id] = fused.get(lhit.chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
 
         ranked = sorted(fused.items(), key=lambda item: item[1], reverse=True)
         passages: list[Passage] = []

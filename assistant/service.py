@@ -19,7 +19,7 @@ from assistant.compose import (
 from assistant.db.activity import ActivityLog, FeedbackItem, Gap
 from assistant.errors import NotFoundError, SignpostError, UnavailableError
 from assistant.llm import LLMComposer, LLMError
-from assistant.query import expand_query
+from assistant.query import correct_spelling, expand_query
 from assistant.redaction import redact
 from assistant.retrieval import HybridRetriever, Passage
 from assistant.schemas import (
@@ -85,7 +85,7 @@ class AssistantService:
             if not self.index.records():
                 composition = Composition(NO_DOCUMENTS_MESSAGE, False, 0.0, [])
             else:
-                query = expand_query(redaction.text)
+                query = self._query(redaction.text)
                 passages = self.retriever.retrieve(query, request.top_k, request.filters)
                 composition = self.composer.compose(query, passages)
                 if composition.answered and self.llm is not None:
@@ -170,9 +170,15 @@ class AssistantService:
         generated.confidence = extractive.confidence
         return generated
 
+    def _query(self, text: str) -> str:
+        """The retrieval query: abbreviations expanded, typos corrected."""
+        return correct_spelling(
+            expand_query(text), self.index.vocabulary(), self.retriever.embedder.dictionary
+        )
+
     def search(self, request: SearchRequest) -> SearchResponse:
         try:
-            query = expand_query(request.query)
+            query = self._query(request.query)
             passages = self.retriever.retrieve(query, request.top_k, request.filters)
         except StoreUnavailable as exc:
             raise UnavailableError("index_unavailable", str(exc)) from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
@@ -79,6 +80,16 @@ class Embedder:
         except (OSError, ValueError, KeyError):
             dim = self.model.get_embedding_dimension()
             return int(dim) if dim else len(self.embed_query("dimension probe"))
+
+    @functools.cached_property
+    def dictionary(self) -> frozenset[str]:
+        """Whole English words the model's WordPiece vocabulary knows: an offline dictionary
+        that tells a real word ("train") from a typo ("paymnets")."""
+        try:
+            lines = (self.model_path / "vocab.txt").read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return frozenset()
+        return frozenset(w for w in lines if w.isalpha() and w.islower())
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -62,6 +62,10 @@ class KnowledgeIndex:
         self.records()
         return self.lexical.search(query, k, doc_ids=doc_ids)
 
+    def vocabulary(self) -> frozenset[str]:
+        self.records()
+        return self.lexical.vocabulary
+
     def is_current(self, chunk: StoredChunk) -> bool:
         record = self._records.get(chunk.doc_id)
         return record is not None and record.version == chunk.version

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import threading
 from collections.abc import Iterable, Sequence
@@ -19,6 +20,7 @@ import numpy as np
 import Stemmer
 
 _K1, _B = 1.2, 0.75
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
@@ -36,6 +38,7 @@ class LexicalIndex:
         self._retriever: bm25s.BM25 | None = None
         self._ids: list[str] = []
         self._doc_ids: np.ndarray = np.array([], dtype=object)
+        self._vocabulary: frozenset[str] = frozenset()
         self.fingerprint: str | None = None
 
     def tokenize(self, texts: list[str]) -> list[list[str]]:
@@ -61,6 +64,7 @@ class LexicalIndex:
             self._retriever = retriever if saved["ids"] else None
             self._ids = list(saved["ids"])
             self._doc_ids = np.array(saved["doc_ids"], dtype=object)
+            self._vocabulary = frozenset(saved.get("vocabulary", []))
             self.fingerprint = fingerprint
         return True
 
@@ -71,19 +75,26 @@ class LexicalIndex:
             ids.append(cid)
             doc_ids.append(doc_id)
             texts.append(text)
+        vocabulary = sorted({w for t in texts for w in _WORDS.findall(t.lower())})
         retriever: bm25s.BM25 | None = None
         if texts:
             retriever = bm25s.BM25(k1=_K1, b=_B)
             retriever.index(self.tokenize(texts), show_progress=False)
-        self._save(retriever, ids, doc_ids, fingerprint)
+        self._save(retriever, ids, doc_ids, vocabulary, fingerprint)
         with self._lock:
             self._retriever = retriever
             self._ids = ids
             self._doc_ids = np.array(doc_ids, dtype=object)
+            self._vocabulary = frozenset(vocabulary)
             self.fingerprint = fingerprint
 
     def _save(
-        self, retriever: bm25s.BM25 | None, ids: list[str], doc_ids: list[str], fingerprint: str
+        self,
+        retriever: bm25s.BM25 | None,
+        ids: list[str],
+        doc_ids: list[str],
+        vocabulary: list[str],
+        fingerprint: str,
     ) -> None:
         """Write to a sibling folder, then swap it in, so a crash never leaves half an index."""
         self._path.parent.mkdir(parents=True, exist_ok=True)
@@ -92,7 +103,12 @@ class LexicalIndex:
         staging.mkdir()
         if retriever is not None:
             retriever.save(str(staging / "bm25"))
-        state = {"fingerprint": fingerprint, "ids": ids, "doc_ids": doc_ids}
+        state = {
+            "fingerprint": fingerprint,
+            "ids": ids,
+            "doc_ids": doc_ids,
+            "vocabulary": vocabulary,
+        }
         (staging / "state.json").write_text(json.dumps(state))
         old = self._path.with_name(self._path.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -100,6 +116,11 @@ class LexicalIndex:
             self._path.rename(old)
         staging.rename(self._path)
         shutil.rmtree(old, ignore_errors=True)
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Lower-case surface words of the indexed chunks (for spelling correction)."""
+        return self._vocabulary
 
     def search(
         self, query: str, k: int, *, doc_ids: Sequence[str] | None = None
