@@ -258,6 +258,20 @@ def gaps(
         typer.echo(f"{gap.count:>4}  {gap.question}  (last asked {gap.last_asked[:10]})")
 
 
+@app.command()
+def purge(
+    days: Annotated[
+        int | None,
+        typer.Option("--days", min=0, help="Keep this many days (default: the retention period)."),
+    ] = None,
+) -> None:
+    """Delete stored questions and feedback older than the retention period now."""
+    settings = Settings()
+    keep = settings.retention_days if days is None else days
+    questions, feedback = _service(settings).purge(keep)
+    typer.echo(f"purged {questions} questions and {feedback} feedback older than {keep} days")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: maps every failure to one line and an exit status."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

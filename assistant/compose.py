@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from assistant.notices import kind_label, source_kind
 from assistant.retrieval import Passage
 from assistant.schemas import Citation
 
@@ -150,6 +151,7 @@ def make_citation(n: int, passage: Passage, focus: str | None = None) -> Citatio
         doc_id=record.doc_id,
         title=record.title,
         source_type=record.source_type,
+        kind=source_kind(record),
         section=passage.chunk.section,
         source_url=record.source_url,
         published=record.published,
@@ -314,10 +316,16 @@ class ExtractiveComposer:
         numbers: dict[int, int] = {}
         focus: dict[int, str] = {}
         parts: list[str] = []
+        last_label = None
         for s in ordered:
             n = numbers.setdefault(s.passage, len(numbers) + 1)
-            focus.setdefault(s.passage, s.text)
             text = s.text if s.text[-1] in '.!?"”’)' else s.text + "."
+            if s.passage not in focus:  # the first sentence from a source says what it is
+                label = kind_label(passages[s.passage].record)
+                if label != last_label:
+                    text = f"{label}: {text}"
+                last_label = label
+            focus.setdefault(s.passage, s.text)
             parts.append(f"{text} [{n}]")
         citations = [
             make_citation(n, passages[p], focus[p])

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 20.0
 
     max_upload_mb: int = 25
+    retention_days: int = Field(default=90, ge=1)
 
     api_keys: str | None = None
     trainer_keys: str | None = None

@@ -25,7 +25,7 @@ _NI = re.compile(
     r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b",
     re.I,
 )
-_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)(?:\d[\s\-()]?){8,10}\d(?![\d])")
+_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)(?:\d[\s\-()]{0,2}){8,10}\d(?![\d])")
 _POSTCODE = re.compile(
     r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.I
 )
@@ -39,7 +39,8 @@ _DATE_US = rf"{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
 _DATE_ISO = r"(?:19|20)\d{2}-\d{2}-\d{2}"
 _DATE = rf"(?:{_DATE_NUMERIC}|{_DATE_WORDS}|{_DATE_US}|{_DATE_ISO})"
 _DOB_CUED = re.compile(
-    rf"\b(?:born(?:\s+on)?|d\.?o\.?b\.?|date\s+of\s+birth|birthday(?:\s+is)?)\s*[:(]?\s*{_DATE}",
+    rf"\b(?:born(?:\s+on)?(?:\s+the)?|d\.?o\.?b\.?|date\s+of\s+birth|birthday(?:\s+is)?)"
+    rf"\s*[:(]?\s*({_DATE})",
     re.I,
 )
 _DATE_ANY_NUMERIC = re.compile(rf"(?<![\d/.\-]){_DATE_NUMERIC}(?![\d/.\-])")
@@ -51,9 +52,19 @@ _ADDRESS = re.compile(
     rf"\b(?:(?i:flat|apartment|apt|unit)\s+\d+[a-z]?,?\s+)?\d{{1,4}}[a-z]?,?\s+"
     rf"(?:[A-Z][a-z'’]+\s+){{1,3}}{_STREET_TYPES}\b\.?",
 )
-_NAME_WORD = r"[A-Z][a-z'’\-]+|[A-Z]\b"
-_NAME = rf"(?:{_NAME_WORD})(?:\s+(?:[A-Z][a-z'’\-]+))?"
+_SURNAME = r"(?:Ma?c|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)*"
+_NAME_WORD = rf"{_SURNAME}|[A-Z]\b"
+_NAME = rf"(?:{_NAME_WORD})(?:\s+(?:{_SURNAME}))?"
 _HONORIFIC = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord)\.?\s+({_NAME})")
+# "mrs okafor": typed in lower case, the word after an honorific is still a surname
+_HONORIFIC_LOWER = re.compile(r"\b(?:mr|mrs|ms|miss|mx)\.?\s+([a-z][a-z'’\-]{2,})\b")
+# "Kwame is 84", "Anouk (service user)", "Siobhan's daughter": a capitalised word that a
+# case detail describes
+_DESCRIBED = re.compile(
+    r"\b([A-Z][a-z'’\-]{2,})(?=\s+is\s+(?:aged\s+)?\d{1,3}\b|\s*\((?:service user|client|"
+    r"patient|resident|aged?\s*\d+|\d{1,3})\)|['’]s\s+(?:son|daughter|mum|mother|dad|father|"
+    r"husband|wife|partner|carer|PA|niece|nephew|brother|sister|grandson|granddaughter)\b)"
+)
 _RELATION = (
     r"client|service user|user|patient|resident|customer|tenant|son|daughter|mother|mum|"
     r"father|dad|wife|husband|partner|brother|sister|niece|nephew|aunt|auntie|uncle|grandson|"
@@ -61,8 +72,36 @@ _RELATION = (
     r"boyfriend|girlfriend|stepson|stepdaughter|cousin|PA|personal assistant|lodger|guy|man|"
     r"woman|lady|gentleman|gent|boy|girl|person"
 )
-_RELATION_NAME = re.compile(rf"\b(?i:{_RELATION})(?:,|\s+(?i:called|named|is|was))?\s+({_NAME})")
+_RELATION_NAME = re.compile(
+    rf"\b(?i:{_RELATION})(?:\s*[,(]\s*|\s+(?i:called|named|is|was)\s+|\s+)({_NAME})"
+)
 _CALLED = re.compile(rf"\b(?i:called|named|name is|name's|known as)\s+({_NAME})")
+# Common UK first names (ONS baby-name and census lists), minus ones that are also ordinary
+# words (May, Will, Grace, Mark...). A listed name is redacted even without a cue.
+FIRST_NAMES = frozenset(
+    """
+    Aaron Abdul Abigail Adam Adrian Aisha Alan Albert Alex Alexander Alfie Alice Alison
+    Amanda Amelia Amir Amy Andrea Andrew Angela Ann Anna Anne Anthony Arthur Ava Barbara
+    Barry Ben Benjamin Beryl Beth Bethany Betty Brenda Brian Callum Carl Caroline Catherine
+    Charles Charlie Charlotte Chloe Chris Christine Christopher Claire Colin Craig Daniel
+    Darren David Dean Deborah Denise Dennis Derek Diane Donna Doreen Dorothy Edward Eileen
+    Eleanor Elizabeth Ella Ellie Emily Emma Eric Ethan Evelyn Fatima Fiona Freddie Gary
+    Gemma Geoffrey George Georgia Gillian Gordon Graham Hannah Harry Hassan Hazel Heather
+    Helen Henry Holly Ian Irene Isabella Isla Jack Jacob Jacqueline James Jamie Jane Janet
+    Janice Jason Jean Jennifer Jessica Jill Joan Joanne John Jonathan Joseph Joshua Joyce
+    Judith Julie Karen Kathleen Katie Kayleigh Keith Kenneth Kevin Kim Kirsty Laura Lauren
+    Leah Lee Leo Leon Lesley Liam Linda Lisa Logan Louise Lucy Lynne Margaret Maria Marie
+    Marion Martin Mary Matthew Maureen Megan Michael Michelle Mohammed Muhammad Nathan Neil
+    Nicola Nigel Noah Norma Oliver Olivia Oscar Pamela Patricia Paul Pauline Peter Philip
+    Priya Rachel Rebecca Richard Robert Ronald Ryan Samantha Samuel Sandra Sarah Scott
+    Sharon Shirley Simon Sophie Stephen Steven Stuart Susan Teresa Theo Thomas Timothy Tom
+    Tracey Valerie Wendy William Yusuf Zara Zoe Dave Jo Jim Bob Sue Pat Liz Kath Jan Val
+    Maggie Bev Dot Sid Stan Reg Ted Fred Alf Bert
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+_FIRST_NAME = re.compile(
+    r"\b(" + "|".join(sorted(FIRST_NAMES, key=len, reverse=True)) + rf")\b(?:\s+({_SURNAME}))?"
+)
 _NOT_NAMES = {
     "I",
     "A",
@@ -161,6 +200,64 @@ _NOT_NAMES = {
     "Aged",
     "Age",
     "Who's",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Miss",
+    "Mx",
+    "Dr",
+    "Prof",
+    "Sir",
+    "Dame",
+    "Lady",
+    "Lord",
+}
+
+
+_LOWER_STOPWORDS = {
+    "and",
+    "or",
+    "the",
+    "are",
+    "is",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "can",
+    "could",
+    "should",
+    "would",
+    "will",
+    "may",
+    "might",
+    "must",
+    "not",
+    "with",
+    "for",
+    "from",
+    "who",
+    "what",
+    "when",
+    "where",
+    "which",
+    "how",
+    "why",
+    "this",
+    "that",
+    "her",
+    "his",
+    "their",
+    "she",
+    "him",
+    "them",
+    "they",
+    "our",
+    "your",
+    "honorifics",
+    "etc",
+    "also",
 }
 
 
@@ -238,7 +335,7 @@ def redact(text: str) -> Redaction:
     out_ref = [out]
     out = _NHS.sub(nhs, out)
     out = sub(_NI, "ni", out)
-    out = sub(_DOB_CUED, "dob", out)
+    out = sub(_DOB_CUED, "dob", out, group=1)
     out = sub(_DATE_ANY_NUMERIC, "dob", out)
     out = sub(_PHONE, "phone", out)
     out = sub(_ADDRESS, "address", out)
@@ -260,8 +357,28 @@ def redact(text: str) -> Redaction:
         whole = match.group(0)
         return whole[:start] + PLACEHOLDERS["name"] + whole[start + len(taken) :]
 
-    for pattern in (_HONORIFIC, _RELATION_NAME, _CALLED):
+    for pattern in (_HONORIFIC, _RELATION_NAME, _CALLED, _DESCRIBED):
         out = pattern.sub(name, out)
+
+    def lower_surname(match: re.Match[str]) -> str:
+        word = match.group(1)
+        if word in _LOWER_STOPWORDS:
+            return match.group(0)
+        names.add(word)
+        found["name"] += 1
+        return match.group(0)[: match.start(1) - match.start(0)] + PLACEHOLDERS["name"]
+
+    out = _HONORIFIC_LOWER.sub(lower_surname, out)
+
+    def first_name(match: re.Match[str]) -> str:
+        words = [w for w in match.groups() if w and w not in _NOT_NAMES]
+        names.update(words)
+        found["name"] += 1
+        return PLACEHOLDERS["name"] + (
+            " " + match.group(2) if match.group(2) and match.group(2) in _NOT_NAMES else ""
+        )
+
+    out = _FIRST_NAME.sub(first_name, out)
     for word in sorted(names, key=len, reverse=True):
         out, count = re.subn(rf"\b{re.escape(word)}\b", PLACEHOLDERS["name"], out)
         found["name"] += count

@@ -59,6 +59,11 @@ class Citation(BaseModel):
     doc_id: str
     title: str
     source_type: str
+    kind: str = Field(
+        default="practice guidance",
+        description="legal duty | statutory guidance | practice guidance | curriculum | "
+        "survey finding (YEAR)",
+    )
     section: str | None = None
     source_url: str | None = None
     published: str | None = None

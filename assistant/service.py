@@ -3,6 +3,7 @@ to and from these calls; no retrieval or answering logic lives anywhere else."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -19,8 +20,9 @@ from assistant.compose import (
 from assistant.db.activity import ActivityLog, FeedbackItem, Gap
 from assistant.errors import NotFoundError, SignpostError, UnavailableError
 from assistant.llm import LLMComposer, LLMError
+from assistant.notices import jurisdiction_notice, review_notice, safeguarding_notice
 from assistant.query import correct_spelling, expand_query
-from assistant.redaction import redact
+from assistant.redaction import Redaction, redact
 from assistant.retrieval import HybridRetriever, Passage
 from assistant.schemas import (
     AskRequest,
@@ -92,9 +94,7 @@ class AssistantService:
                     composition = self._with_llm(redaction.text, passages, composition)
         except StoreUnavailable as exc:
             raise UnavailableError("index_unavailable", str(exc)) from exc
-        notice = redaction.notice()
-        if notice:
-            composition.notices.insert(0, notice)
+        composition.notices[:0] = self._notices(redaction, composition, passages)
         if record:
             self.activity.record_question(
                 question_id,
@@ -133,6 +133,20 @@ class AssistantService:
         self.index.records()
         self.retriever.embedder.embed_query("warm up")
 
+    def _notices(
+        self, redaction: Redaction, composition: Composition, passages: list[Passage]
+    ) -> list[str]:
+        """Personal data, safeguarding, other UK nations, stale sources: beside the answer."""
+        records = {p.record.doc_id: p.record for p in passages}
+        cited = [(c.n, records[c.doc_id]) for c in composition.citations if c.doc_id in records]
+        found = [
+            redaction.notice(),
+            safeguarding_notice(redaction.text),
+            jurisdiction_notice(redaction.text, [r for _, r in cited]),
+            review_notice(cited, dt.date.today()),
+        ]
+        return [n for n in found if n]
+
     def feedback(self, request: FeedbackRequest) -> FeedbackResponse:
         comment = redact(request.comment).text if request.comment else None
         feedback_id = self.activity.record_feedback(request.question_id, request.helpful, comment)
@@ -145,6 +159,12 @@ class AssistantService:
 
     def feedback_list(self, limit: int = 200) -> list[FeedbackItem]:
         return self.activity.feedback(limit)
+
+    def purge(self, older_than_days: int) -> tuple[int, int]:
+        """Delete stored questions and feedback older than the retention period."""
+        questions, feedback = self.activity.purge(dt.timedelta(days=older_than_days))
+        logger.info("purged old records", extra={"questions": questions, "feedback": feedback})
+        return questions, feedback
 
     def check_ready(self) -> None:
         """Raise UnavailableError naming what is unreachable."""

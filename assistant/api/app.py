@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from assistant import __version__
@@ -14,14 +20,35 @@ from assistant.keys import split_keys
 from assistant.metrics import Metrics
 from assistant.service import AssistantService
 
+logger = logging.getLogger(__name__)
 JSON_BODY_LIMIT = 1 * 1024 * 1024
+PURGE_EVERY_S = 6 * 60 * 60
 MULTIPART_OVERHEAD = 64 * 1024
 
 
 def create_app(
     settings: Settings, service: AssistantService, *, trainer_keys: list[str]
 ) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        """Retention: purge old questions and feedback at start and every few hours."""
+
+        async def purge_forever() -> None:
+            while True:
+                try:
+                    await run_in_threadpool(service.purge, settings.retention_days)
+                except Exception:  # a failed purge must never stop the server
+                    logger.exception("retention purge failed")
+                await asyncio.sleep(PURGE_EVERY_S)
+
+        task = asyncio.create_task(purge_forever())
+        try:
+            yield
+        finally:
+            task.cancel()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Signpost",
         version=__version__,
         description="Cited answers on personalisation, direct payments and personal assistants "

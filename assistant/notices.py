@@ -1,0 +1,114 @@
+"""Notices given beside an answer: safeguarding, other UK nations, stale sources; and the kind
+of each source (legal duty, statutory guidance, practice guidance, curriculum, survey)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ingest.documents import DocumentRecord
+
+SAFEGUARDING_NOTICE = (
+    "If someone is at risk of abuse, neglect or self-harm now, follow your local safeguarding "
+    "procedures and tell your safeguarding lead today. In an emergency, call 999."
+)
+REVIEW_AFTER = dt.timedelta(days=365)
+
+# Harm happening or threatened now...
+_HARM = re.compile(
+    r"\b(?:hit(?:s|ting)?|beat(?:s|en|ing)?|slap(?:s|ped|ping)?|punch(?:es|ed|ing)?|"
+    r"kick(?:s|ed|ing)?|bruis(?:e|es|ed|ing)|push(?:es|ed|ing)|shov(?:e|es|ed|ing)|"
+    r"abus(?:e|es|ed|ing)|neglect(?:s|ed|ing)?|exploit(?:s|ed|ing)?|"
+    r"threat(?:en|ens|ened|ening)?|scared of|afraid of|frightened of|locked (?:in|up)|"
+    r"steal(?:s|ing)?|stole|stolen|taking (?:her|his|their) (?:money|cards?|pension|benefits)|"
+    r"self[- ]?harm(?:s|ing|ed)?|suicid(?:e|al)|kill (?:her|him|them)sel(?:f|ves)|"
+    r"end (?:her|his|their) (?:life|lives)|overdos(?:e|ed)|not (?:been )?(?:fed|eating|washed)|"
+    r"left alone for|no food|starv(?:e|ing|ed)|forced to|coerc(?:e|ed|ing))",
+    re.I,
+)
+# ...to a particular person, rather than a question about the topic in general.
+_PERSON = re.compile(
+    r"\b(?:my (?:client|service user|patient|resident|customer|mum|mother|dad|father|son|"
+    r"daughter|husband|wife|partner)|(?:her|his|their) (?:son|daughter|carer|PA|partner|"
+    r"husband|wife|neighbour|nephew|niece|brother|sister|grandson|granddaughter)|"
+    r"\[name\]|she(?:'s| is| has| was)?|he(?:'s| is| has| was)?|they(?:'re| are)|"
+    r"i think|i(?:'m| am) worried)\b",
+    re.I,
+)
+_NATIONS = {
+    "Wales": re.compile(r"\b(?:wales|welsh)\b", re.I),
+    "Scotland": re.compile(r"\b(?:scotland|scottish)\b", re.I),
+    "Northern Ireland": re.compile(r"\bnorthern ireland\b|\bnorthern irish\b", re.I),
+}
+
+
+def safeguarding_notice(question: str) -> str | None:
+    """Only when a question describes someone at risk now, not a general question about abuse."""
+    if _HARM.search(question) and _PERSON.search(question):
+        return SAFEGUARDING_NOTICE
+    return None
+
+
+def jurisdiction_notice(question: str, cited: list[DocumentRecord]) -> str | None:
+    named = [nation for nation, pattern in _NATIONS.items() if pattern.search(question)]
+    if not named or not cited:
+        return None
+    covered = [
+        nation
+        for nation in named
+        if any(nation.lower() in (r.jurisdiction or "").lower() for r in cited)
+    ]
+    missing = [n for n in named if n not in covered]
+    if not missing:
+        return None
+    places = " and ".join(missing)
+    return (
+        f"You asked about {places}, but these sources describe the law in England. Social care "
+        f"law differs in {places}: check the local rules before relying on this answer."
+    )
+
+
+def review_notice(cited: list[tuple[int, DocumentRecord]], today: dt.date) -> str | None:
+    stale = []
+    for n, record in cited:
+        if not record.reviewed:
+            continue
+        try:
+            reviewed = dt.date.fromisoformat(record.reviewed)
+        except ValueError:
+            continue
+        if today - reviewed > REVIEW_AFTER:
+            stale.append(f"[{n}] (last reviewed {record.reviewed})")
+    if not stale:
+        return None
+    return (
+        f"Source {', '.join(stale)} has not been reviewed for over 12 months: check for newer "
+        "guidance before relying on it."
+    )
+
+
+def source_kind(record: DocumentRecord) -> str:
+    """legal duty | statutory guidance | practice guidance | curriculum | survey finding (year)"""
+    if record.source_type == "legislation":
+        return "legal duty"
+    if record.source_type == "survey":
+        year = (record.published or "")[:4]
+        return f"survey finding ({year})" if year.isdigit() else "survey finding"
+    if record.source_type == "curriculum":
+        return "curriculum"
+    if record.source_type == "guidance" and "statutory" in _where(record):
+        return "statutory guidance"
+    return "practice guidance"
+
+
+def kind_label(record: DocumentRecord) -> str:
+    """How an answer introduces a source: 'Survey, 2011', 'Legal duty', ..."""
+    kind = source_kind(record)
+    if kind.startswith("survey finding"):
+        year = (record.published or "")[:4]
+        return f"Survey, {year}" if year.isdigit() else "Survey"
+    return kind[0].upper() + kind[1:]
+
+
+def _where(record: DocumentRecord) -> str:
+    return f"{record.title} {record.publisher or ''} {record.source_url or ''}".lower()

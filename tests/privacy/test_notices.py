@@ -1,0 +1,128 @@
+"""Safeguarding, jurisdiction and review notices, and source kinds, through the service."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.notices import SAFEGUARDING_NOTICE, safeguarding_notice, source_kind
+from assistant.schemas import AskRequest
+from assistant.service import AssistantService
+from ingest.documents import DocumentRecord
+from tests.conftest import DIRECT_PAYMENTS_MD
+
+OLD_REVIEW = DIRECT_PAYMENTS_MD.replace("reviewed: 2026-11-01", "reviewed: 2019-03-01").replace(
+    "title: Paying a family member with a direct payment", "title: Old family payment note"
+)
+
+
+@pytest.fixture
+def dp_service(service: AssistantService) -> AssistantService:
+    service.upload(DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp-family.md", metadata={})
+    return service
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My client's son hits her when she won't give him her direct payment money",
+        "I'm worried my service user is being neglected by her PA, she hasn't been fed",
+        "He said he wants to kill himself if he loses his PA",
+        "Mrs [name] is scared of her nephew who is taking her pension",
+    ],
+)
+def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
+    assert safeguarding_notice(question) == SAFEGUARDING_NOTICE
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What are the signs of financial abuse with a direct payment?",
+        "What are the six safeguarding principles?",
+        "Can my client pay her daughter as her PA?",
+    ],
+)
+def test_no_safeguarding_signpost_for_general_questions(question: str) -> None:
+    assert safeguarding_notice(question) is None
+
+
+def test_safeguarding_notice_is_beside_the_answer(dp_service: AssistantService) -> None:
+    response = dp_service.ask(
+        AskRequest(question="Her son hits her and wants to be paid as her PA. Can he be paid?")
+    )
+    assert SAFEGUARDING_NOTICE in response.notices
+    assert response.answered, "the notice comes with the answer, not instead of it"
+
+
+def test_jurisdiction_notice_for_other_nations(dp_service: AssistantService) -> None:
+    response = dp_service.ask(
+        AskRequest(question="In Wales, can my client pay her daughter who lives with her?")
+    )
+    assert response.answered
+    assert any("Wales" in n and "England" in n for n in response.notices)
+    england = dp_service.ask(
+        AskRequest(question="Can my client pay her daughter who lives with her?")
+    )
+    assert not any("England" in n for n in england.notices)
+
+
+def test_review_notice_for_stale_sources(service: AssistantService) -> None:
+    service.upload(OLD_REVIEW.encode(), "markdown", filename="old.md", metadata={})
+    response = service.ask(
+        AskRequest(question="Can a close relative in the same household be paid?")
+    )
+    assert response.answered
+    assert any("last reviewed 2019-03-01" in n for n in response.notices)
+
+
+def test_citations_carry_their_kind_and_answers_show_it(dp_service: AssistantService) -> None:
+    survey = (
+        "---\ntitle: PA skills survey\nsource_type: survey\npublished: 2011-10-01\n---\n"
+        "# PA skills survey\n\nIn the 2011 survey 49% of social workers felt they knew how to "
+        "employ personal assistants.\n"
+    )
+    dp_service.upload(survey.encode(), "markdown", filename="survey.md", metadata={})
+    response = dp_service.ask(
+        AskRequest(question="How many social workers felt they knew how to employ a PA?")
+    )
+    first = response.citations[0]
+    assert first.kind == "survey finding (2011)"
+    assert response.answer.startswith("Survey, 2011:")
+
+
+def test_source_kinds() -> None:
+    def record(source_type: str, url: str = "", published: str | None = None) -> DocumentRecord:
+        return DocumentRecord(
+            doc_id="d",
+            title="t",
+            source_type=source_type,
+            topics=[],
+            origin="o",
+            content_hash="h",
+            version="v",
+            chunks=1,
+            source_url=url,
+            published=published,
+        )
+
+    assert source_kind(record("legislation")) == "legal duty"
+    statutory = "https://www.gov.uk/government/publications/care-act-statutory-guidance/x"
+    assert source_kind(record("guidance", statutory)) == "statutory guidance"
+    assert source_kind(record("guidance", "https://www.gov.uk/register-employer")) == (
+        "practice guidance"
+    )
+    assert source_kind(record("practice-note")) == "practice guidance"
+    assert source_kind(record("curriculum")) == "curriculum"
+    assert source_kind(record("survey", published="2010-05-20")) == "survey finding (2010)"
+
+
+def test_purge_removes_old_questions_and_feedback(dp_service: AssistantService) -> None:
+    from assistant.schemas import FeedbackRequest
+
+    response = dp_service.ask(AskRequest(question="What is the best recipe for a Victoria sponge?"))
+    dp_service.feedback(FeedbackRequest(question_id=response.question_id, helpful=False))
+    assert dp_service.gaps()
+    assert dp_service.purge(1) == (0, 0), "nothing is older than a day yet"
+    assert dp_service.purge(0) == (1, 1)
+    assert dp_service.gaps() == []
+    assert dp_service.feedback_list() == []

@@ -1,0 +1,71 @@
+"""Redaction quality, measured on 252 generated and 30 hand-written snippets."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.redaction import nhs_checksum_ok, redact
+from tests.privacy.cases import HARD_BENIGN, HARD_CASES, Case, make_cases
+from tests.privacy.measure import measure
+
+
+def test_generated_cases_precision_and_recall() -> None:
+    cases = make_cases()
+    assert len(cases) >= 200
+    figures = measure(cases)
+    print("generated:", figures)
+    assert figures["recall"] >= 0.99
+    assert figures["precision"] >= 0.97
+    assert figures["snippets_with_a_leak"] == 0
+
+
+def test_hand_written_hard_cases() -> None:
+    figures = measure(HARD_CASES + [Case(t) for t in HARD_BENIGN])
+    print("hand-written:", figures)
+    assert figures["recall"] >= 0.95
+    assert figures["precision"] >= 0.9
+    assert figures["snippets_with_a_leak"] == 0
+
+
+def test_benign_practice_questions_are_untouched() -> None:
+    for text in HARD_BENIGN:
+        assert redact(text).text == text
+
+
+def test_nhs_numbers_are_checksum_validated() -> None:
+    assert nhs_checksum_ok("4857773457")
+    assert not nhs_checksum_ok("4857773458")
+    assert redact("NHS 485 777 3457").text == "NHS [NHS number]"
+    # an invalid ten-digit number with no NHS cue is some other number
+    assert redact("reference 123 456 7890 on the invoice").text.endswith("on the invoice")
+    assert "1234567890" in redact("order 1234567890").text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Mr Tom Okafor (NHS 485 777 3457, NI AB123456C, born 02/07/1950) of 3 Mill Lane, "
+            "York YO1 7HH, 01632 960123, tom.okafor@example.com, wants his niece as his PA.",
+            "Mr [name] (NHS [NHS number], NI [NI number], born [date of birth]) of [address], "
+            "York [postcode], [phone], [email], wants his niece as his PA.",
+        ),
+        ("my client Jo wants her son Dave as PA", "my client [name] wants her son [name] as PA"),
+        ("Can Mrs X pay her daughter?", "Can Mrs [name] pay her daughter?"),
+        (
+            "Her daughter, Sarah Jones, is paid. Sarah lives in.",
+            "Her daughter, [name], is paid. [name] lives in.",
+        ),
+    ],
+)
+def test_examples(text: str, expected: str) -> None:
+    assert redact(text).text == expected
+
+
+def test_notice_names_what_was_removed() -> None:
+    notice = redact("Mrs Hollis, 07700 900123").notice()
+    assert notice is not None
+    assert "a name" in notice
+    assert "a phone number" in notice
+    assert "Hollis" not in notice
+    assert redact("Can a PA be paid for sleep-ins?").notice() is None
