@@ -259,6 +259,34 @@ def gaps(
 
 
 @app.command()
+def slack() -> None:
+    """Run the Slack bot in Socket Mode (needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN)."""
+    settings = Settings()
+    if not settings.slack_bot_token or not settings.slack_app_token:
+        raise SignpostError(
+            "slack_not_configured", "Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN"
+        )
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
+
+    from assistant import logs
+    from assistant.slack.app import create_slack_app
+
+    logs.configure()
+    service = _service(settings)
+    service.warm_up()
+    bolt = create_slack_app(service, settings)
+    handler = SocketModeHandler(bolt, settings.slack_app_token, web_client=bolt.client)
+    typer.echo("Signpost is connected to Slack in Socket Mode (Ctrl+C to stop)")
+    try:
+        handler.start()
+    except SlackApiError as exc:
+        raise SignpostError(
+            "slack_connect_failed", f"Slack refused the connection: {exc.response.get('error')}"
+        ) from None
+
+
+@app.command()
 def purge(
     days: Annotated[
         int | None,

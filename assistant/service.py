@@ -154,6 +154,18 @@ class AssistantService:
             feedback_id=feedback_id, question_id=request.question_id, helpful=request.helpful
         )
 
+    def claim_event(self, event_id: str) -> bool:
+        return self.activity.claim_event(event_id)
+
+    def remember_thread(self, channel: str, thread_ts: str) -> None:
+        self.activity.remember_thread(channel, thread_ts)
+
+    def is_bot_thread(self, channel: str, thread_ts: str) -> bool:
+        return self.activity.is_bot_thread(channel, thread_ts)
+
+    def add_feedback_comment(self, feedback_id: int, comment: str) -> None:
+        self.activity.add_comment(feedback_id, redact(comment).text)
+
     def gaps(self, limit: int = 100) -> list[Gap]:
         return self.activity.gaps(limit)
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 
 @dataclass
@@ -22,10 +23,11 @@ class Recorded:
 class StandIn:
     url: str
     calls: list[Recorded] = field(default_factory=list)
-    #: path -> function(body) -> (status, json reply, delay seconds)
-    routes: dict[str, Callable[[dict[str, object]], tuple[int, object, float]]] = field(
-        default_factory=dict
-    )
+    #: path -> function(body) -> (status, json reply, delay seconds[, extra headers])
+    routes: dict[str, Callable[[dict[str, object]], tuple]] = field(default_factory=dict)
+
+    def paths(self) -> list[str]:
+        return [c.path.split("?")[0] for c in self.calls]
 
 
 @contextmanager
@@ -39,17 +41,25 @@ def serve_standin() -> Iterator[StandIn]:
         def do_POST(self) -> None:  # noqa: N802
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
+            kind = self.headers.get("Content-Type", "")
             try:
-                body = json.loads(raw or b"{}")
+                if "application/x-www-form-urlencoded" in kind:
+                    body = {k: v[-1] for k, v in parse_qs(raw.decode()).items()}
+                else:
+                    body = json.loads(raw or b"{}")
             except ValueError:
                 body = {"raw": raw.decode("utf-8", "replace")}
             state.calls.append(Recorded(self.path, body, dict(self.headers)))
             route = state.routes.get(self.path.split("?")[0])
-            status, reply, delay = route(body) if route else (404, {"error": "no route"}, 0.0)
+            result = route(body) if route else (404, {"error": "no route"}, 0.0)
+            status, reply, delay = result[:3]
+            extra_headers: dict[str, str] = result[3] if len(result) > 3 else {}
             time.sleep(delay)
             data = json.dumps(reply).encode()
             try:
                 self.send_response(status)
+                for name, value in extra_headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()

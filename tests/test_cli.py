@@ -125,3 +125,11 @@ def test_help_lists_the_contract_commands() -> None:
     assert result.exit_code == 0
     for command in ("ingest", "sync", "ask", "docs", "remove"):
         assert command in result.output
+
+
+def test_slack_socket_mode_needs_its_tokens(tmp_path: Path) -> None:
+    result = run(tmp_path, "slack")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "signpost: error: Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN"
+    )

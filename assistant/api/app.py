@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
@@ -74,6 +74,9 @@ def create_app(
             "<p>The API is running. See <a href='/docs'>/docs</a>.</p>"
         )
 
+    if settings.slack_bot_token and settings.slack_signing_secret:
+        mount_slack(app, service, settings)
+
     upload_limit = app.state.max_upload_bytes + MULTIPART_OVERHEAD
 
     def limit_for(path: str) -> int:
@@ -82,3 +85,17 @@ def create_app(
     app.add_middleware(BodyLimit, limit_for=limit_for)
     app.add_middleware(RequestContext, metrics=metrics)
     return app
+
+
+def mount_slack(app: FastAPI, service: AssistantService, settings: Settings) -> None:
+    """Slack over HTTP: events, slash commands and interactivity all POST to /slack/events.
+    Bolt checks the signature and the 5-minute timestamp window (401 otherwise)."""
+    from slack_bolt.adapter.fastapi import SlackRequestHandler
+
+    from assistant.slack.app import create_slack_app
+
+    handler = SlackRequestHandler(create_slack_app(service, settings))
+
+    @app.post("/slack/events", include_in_schema=False)
+    async def slack_events(request: Request) -> Response:
+        return await handler.handle(request)

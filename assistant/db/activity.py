@@ -13,7 +13,7 @@ from sqlalchemy import Engine, Integer, cast, create_engine, delete, event, func
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.db.models import FeedbackRow, QuestionRow
+from assistant.db.models import FeedbackRow, QuestionRow, SlackEventRow, SlackThreadRow
 from assistant.errors import NotFoundError, UnavailableError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -129,6 +129,37 @@ class ActivityLog:
             session.flush()
             return row.id
 
+    def add_comment(self, feedback_id: int, comment: str) -> None:
+        with self._guard(), self._session() as session, session.begin():
+            row = session.get(FeedbackRow, feedback_id)
+            if row is None:
+                raise NotFoundError("feedback_not_found", f"no feedback with id {feedback_id}")
+            row.comment = comment
+
+    def claim_event(self, event_id: str) -> bool:
+        """True the first time an event id is seen, by any replica; False for a retry."""
+        try:
+            with self._session() as session, session.begin():
+                session.add(SlackEventRow(event_id=event_id, seen_at=dt.datetime.now(dt.UTC)))
+        except IntegrityError:
+            return False
+        except SQLAlchemyError as exc:
+            raise UnavailableError("database_unavailable", f"database error: {exc}") from exc
+        return True
+
+    def remember_thread(self, channel: str, thread_ts: str) -> None:
+        with self._guard(), self._session() as session, session.begin():
+            if session.get(SlackThreadRow, (channel, thread_ts)) is None:
+                session.add(
+                    SlackThreadRow(
+                        channel=channel, thread_ts=thread_ts, created_at=dt.datetime.now(dt.UTC)
+                    )
+                )
+
+    def is_bot_thread(self, channel: str, thread_ts: str) -> bool:
+        with self._guard(), self._session() as session:
+            return session.get(SlackThreadRow, (channel, thread_ts)) is not None
+
     def gaps(self, limit: int = 100) -> list[Gap]:
         weak = (QuestionRow.answered.is_(False)) | (QuestionRow.confidence < LOW_CONFIDENCE)
         answered_count = func.sum(cast(QuestionRow.answered, Integer))
@@ -188,6 +219,8 @@ class ActivityLog:
             questions = session.execute(
                 delete(QuestionRow).where(QuestionRow.asked_at < cutoff)
             ).rowcount
+            session.execute(delete(SlackEventRow).where(SlackEventRow.seen_at < cutoff))
+            session.execute(delete(SlackThreadRow).where(SlackThreadRow.created_at < cutoff))
         return int(questions or 0), int(feedback or 0)
 
     def _guard(self) -> _DatabaseGuard:

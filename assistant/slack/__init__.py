@@ -1,0 +1,1 @@
+"""The Slack surface (slack-bolt): mentions, thread follow-ups, DMs, /signpost, feedback."""
