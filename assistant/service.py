@@ -154,6 +154,11 @@ class AssistantService:
             feedback_id=feedback_id, question_id=request.question_id, helpful=request.helpful
         )
 
+    @staticmethod
+    def redacted(text: str) -> str:
+        """What the surfaces may show back of a question: the redacted text."""
+        return redact(text).text
+
     def claim_event(self, event_id: str) -> bool:
         return self.activity.claim_event(event_id)
 

@@ -18,8 +18,14 @@ from pathlib import Path
 import bm25s
 import numpy as np
 import Stemmer
+from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 _K1, _B = 1.2, 0.75
+#: Saved with the index; a different value means the saved index must be rebuilt.
+TOKENIZER_VERSION = 2
+STOPWORDS = sorted(
+    set(STOPWORDS_EN_PLUS) | {"could", "would", "might", "must", "shall", "may", "also"}
+)
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
@@ -44,7 +50,7 @@ class LexicalIndex:
     def tokenize(self, texts: list[str]) -> list[list[str]]:
         return bm25s.tokenize(
             texts,
-            stopwords="en",
+            stopwords=STOPWORDS,
             stemmer=self._stemmer.stemWords,
             return_ids=False,
             show_progress=False,
@@ -56,6 +62,8 @@ class LexicalIndex:
         try:
             saved = json.loads(state.read_text())
             if saved.get("fingerprint") != fingerprint:
+                return False
+            if saved.get("tokenizer") != TOKENIZER_VERSION:
                 return False
             retriever = bm25s.BM25.load(str(self._path / "bm25"))
         except (OSError, ValueError, KeyError):
@@ -105,6 +113,7 @@ class LexicalIndex:
             retriever.save(str(staging / "bm25"))
         state = {
             "fingerprint": fingerprint,
+            "tokenizer": TOKENIZER_VERSION,
             "ids": ids,
             "doc_ids": doc_ids,
             "vocabulary": vocabulary,

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 from assistant import __version__
 from assistant.api import errors
@@ -19,6 +19,7 @@ from assistant.config import Settings
 from assistant.keys import split_keys
 from assistant.metrics import Metrics
 from assistant.service import AssistantService
+from assistant.web import routes as web_routes
 
 logger = logging.getLogger(__name__)
 JSON_BODY_LIMIT = 1 * 1024 * 1024
@@ -67,12 +68,9 @@ def create_app(
     for router in (ask.router, documents.router, insights.router, health.router):
         app.include_router(router)
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home() -> str:
-        return (
-            "<!doctype html><title>Signpost</title><h1>Signpost</h1>"
-            "<p>The API is running. See <a href='/docs'>/docs</a>.</p>"
-        )
+    app.include_router(web_routes.router)
+    app.add_exception_handler(web_routes._SignIn, web_routes.sign_in_redirect)
+    app.mount("/static", StaticFiles(directory=web_routes.HERE / "static"), name="static")
 
     if settings.slack_bot_token and settings.slack_signing_secret:
         mount_slack(app, service, settings)
@@ -80,7 +78,8 @@ def create_app(
     upload_limit = app.state.max_upload_bytes + MULTIPART_OVERHEAD
 
     def limit_for(path: str) -> int:
-        return upload_limit if path.rstrip("/") == "/documents" else JSON_BODY_LIMIT
+        uploads = ("/documents", "/trainer/upload")
+        return upload_limit if path.rstrip("/") in uploads else JSON_BODY_LIMIT
 
     app.add_middleware(BodyLimit, limit_for=limit_for)
     app.add_middleware(RequestContext, metrics=metrics)

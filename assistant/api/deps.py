@@ -44,7 +44,7 @@ def require_api_key(request: Request) -> None:
 
 def require_trainer(request: Request) -> None:
     """The trainer endpoints are never open."""
-    token = _bearer(request) or request.cookies.get("signpost_trainer")
+    token = _bearer(request)
     if token is None:
         raise SignpostError(
             "missing_key", "send a trainer key as 'Authorization: Bearer KEY'", status=401

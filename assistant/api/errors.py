@@ -8,7 +8,7 @@ import uuid
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import SignpostError
@@ -50,7 +50,11 @@ def _validation_message(exc: RequestValidationError) -> tuple[int, str, str]:
 
 def register(app: FastAPI) -> None:
     @app.exception_handler(SignpostError)
-    async def signpost_error(request: Request, exc: SignpostError) -> JSONResponse:
+    async def signpost_error(request: Request, exc: SignpostError) -> Response:
+        from assistant.web.routes import error_page, is_page
+
+        if is_page(request):
+            return error_page(request, exc.status, exc.message)
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return error_response(exc.status, exc.code, exc.message, headers)
 

@@ -9,9 +9,8 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from assistant.api.deps import ServiceDep, TrainerKey
-from assistant.errors import SignpostError
 from assistant.schemas import DocumentInfo, DocumentList
-from ingest.loaders import detect_format
+from assistant.uploads import check_upload
 
 router = APIRouter(prefix="/documents", tags=["documents"], dependencies=[TrainerKey])
 
@@ -64,18 +63,8 @@ async def upload(
     """Add or replace a document. The type is judged from the content, not the name."""
     limit = request.app.state.max_upload_bytes
     data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise SignpostError(
-            "payload_too_large", f"the file is larger than {limit // 2**20} MB", status=413
-        )
     filename = file.filename or "upload"
-    fmt = detect_format(data, filename)
-    if fmt is None:
-        raise SignpostError(
-            "unsupported_media_type",
-            "unsupported file type: upload Markdown, plain text, HTML, PDF or DOCX",
-            status=415,
-        )
+    fmt = check_upload(data, filename, limit)
     metadata = {
         "id": id,
         "title": title,

@@ -1,0 +1,1 @@
+"""The web page: ask (practitioners) and curate (trainers), server-rendered with Jinja2."""

@@ -1,0 +1,288 @@
+"""The web page's routes. Like the API routers, they only translate: forms in, service calls,
+templates out. Sign-in uses a trainer key; every form carries a CSRF token."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from assistant.api.deps import ServiceDep
+from assistant.errors import SignpostError
+from assistant.keys import key_matches
+from assistant.schemas import AskRequest, FeedbackRequest, SearchRequest
+from assistant.uploads import UPLOAD_FIELDS, check_upload
+from assistant.web import session
+from ingest.documents import SOURCE_TYPES
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def split_markers(answer: str) -> list[dict[str, Any]]:
+    """The answer as text parts and [n] markers, so the template links each marker (and
+    autoescapes the text)."""
+    parts: list[dict[str, Any]] = []
+    last = 0
+    for match in _MARKER.finditer(answer):
+        parts.append({"text": answer[last : match.start()], "n": None})
+        parts.append({"text": "", "n": int(match.group(1))})
+        last = match.end()
+    parts.append({"text": answer[last:], "n": None})
+    return parts
+
+
+templates.env.filters["split_markers"] = split_markers
+router = APIRouter(include_in_schema=False)
+REVIEW_DUE = dt.timedelta(days=365)
+OptionalForm = Annotated[str | None, Form()]
+
+
+def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render a page, making sure the browser holds a CSRF cookie that its forms echo."""
+    token = request.cookies.get(session.CSRF_COOKIE) or session.new_csrf()
+    response = templates.TemplateResponse(
+        request,
+        name,
+        {"csrf": token, "signed_in": _signed_in(request), "source_types": SOURCE_TYPES, **context},
+        status_code=status,
+    )
+    if request.cookies.get(session.CSRF_COOKIE) != token:
+        response.set_cookie(
+            session.CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+    return response
+
+
+def _check_csrf(request: Request, token: str | None) -> None:
+    if not session.csrf_ok(request.cookies.get(session.CSRF_COOKIE), token):
+        raise SignpostError(
+            "csrf_failed", "the form expired; reload the page and try again", status=403
+        )
+
+
+def _signed_in(request: Request) -> bool:
+    return session.valid_session(
+        request.cookies.get(session.SESSION_COOKIE), request.app.state.trainer_keys
+    )
+
+
+def _require_trainer(request: Request) -> None:
+    if not _signed_in(request):
+        raise _SignIn
+
+
+class _SignIn(Exception):
+    """Not signed in: send the browser to the sign-in page."""
+
+
+def sign_in_redirect(request: Request, exc: Exception) -> Response:
+    return RedirectResponse("/trainer/login", status_code=303)
+
+
+def is_page(request: Request) -> bool:
+    """Requests from the web page get HTML errors; API clients get JSON."""
+    path = request.url.path
+    return path == "/" or path.startswith(("/trainer", "/web/"))
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    back = "/trainer" if request.url.path.startswith("/trainer") else "/"
+    return _page(request, "error.html", status, message=message, back=back)
+
+
+# -- practitioners ---------------------------------------------------------------------------
+@router.get("/", response_class=HTMLResponse)
+def ask_page(request: Request) -> HTMLResponse:
+    return _page(request, "ask.html", question="", response=None)
+
+
+@router.post("/", response_class=HTMLResponse)
+def ask_submit(
+    request: Request,
+    service: ServiceDep,
+    question: Annotated[str, Form()] = "",
+    csrf: OptionalForm = None,
+) -> HTMLResponse:
+    _check_csrf(request, csrf)
+    question = question.strip()
+    if not question or len(question) > 2000:
+        return _page(
+            request,
+            "ask.html",
+            422,
+            question=question[:2000],
+            response=None,
+            error="Please type a question of up to 2,000 characters.",
+        )
+    response = service.ask(AskRequest(question=question), surface="web")
+    # the question box keeps only the redacted text: personal data is not shown back
+    shown = service.redacted(question)
+    return _page(request, "ask.html", question=shown, response=response)
+
+
+@router.post("/web/feedback", response_class=HTMLResponse)
+def feedback_submit(
+    request: Request,
+    service: ServiceDep,
+    question_id: Annotated[str, Form()],
+    helpful: Annotated[str, Form()],
+    comment: OptionalForm = None,
+    csrf: OptionalForm = None,
+) -> HTMLResponse:
+    _check_csrf(request, csrf)
+    service.feedback(
+        FeedbackRequest(
+            question_id=question_id, helpful=helpful == "yes", comment=(comment or None)
+        )
+    )
+    return _page(request, "thanks.html")
+
+
+# -- trainers ------------------------------------------------------------------------------
+@router.get("/trainer/login", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    return _page(request, "login.html")
+
+
+@router.post("/trainer/login", response_class=HTMLResponse)
+def login_submit(
+    request: Request, key: Annotated[str, Form()] = "", csrf: OptionalForm = None
+) -> Response:
+    _check_csrf(request, csrf)
+    keys: list[str] = request.app.state.trainer_keys
+    if not key or not key_matches(key.strip(), keys):
+        return _page(request, "login.html", 401, error="That trainer key is not valid.")
+    redirect = RedirectResponse("/trainer", status_code=303)
+    redirect.set_cookie(
+        session.SESSION_COOKIE,
+        session.new_session(key.strip()),
+        max_age=session.SESSION_SECONDS,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return redirect
+
+
+@router.post("/trainer/logout")
+def logout(request: Request, csrf: OptionalForm = None) -> Response:
+    _check_csrf(request, csrf)
+    redirect = RedirectResponse("/", status_code=303)
+    redirect.delete_cookie(session.SESSION_COOKIE)
+    return redirect
+
+
+@router.get("/trainer", response_class=HTMLResponse)
+def trainer_page(request: Request, service: ServiceDep, message: str | None = None) -> HTMLResponse:
+    _require_trainer(request)
+    today = dt.date.today()
+    documents = [
+        d.model_dump() | {"review_due": _review_due(d.reviewed, today)}
+        for d in service.documents().documents
+    ]
+    gaps = [g.__dict__ | {"closest": _closest(service, g.question)} for g in service.gaps(50)]
+    titles = {d["doc_id"]: d["title"] for d in documents}
+    feedback = [f.__dict__ for f in service.feedback_list(50)]
+    return _page(
+        request,
+        "trainer.html",
+        documents=documents,
+        gaps=gaps,
+        feedback=feedback,
+        titles=titles,
+        message=message,
+        knowledge_dir=str(request.app.state.settings.knowledge_dir),
+    )
+
+
+@router.post("/trainer/upload", response_class=HTMLResponse)
+async def upload_submit(
+    request: Request,
+    service: ServiceDep,
+    file: Annotated[UploadFile, File()],
+    csrf: OptionalForm = None,
+) -> Response:
+    _require_trainer(request)
+    _check_csrf(request, csrf)
+    form = await request.form()
+    limit = request.app.state.max_upload_bytes
+    data = await file.read(limit + 1)
+    filename = file.filename or "upload"
+    fmt = check_upload(data, filename, limit)
+    metadata = {k: str(form.get(k) or "") or None for k in UPLOAD_FIELDS}
+    outcome = await run_in_threadpool(
+        service.upload, data, fmt, filename=filename, metadata=metadata
+    )
+    verb = {"added": "Added", "updated": "Updated", "unchanged": "Unchanged (already indexed)"}
+    return _flash(f"{verb.get(outcome.status, outcome.status)}: {outcome.title} ({outcome.doc_id})")
+
+
+@router.post("/trainer/sync")
+def sync_submit(request: Request, service: ServiceDep, csrf: OptionalForm = None) -> Response:
+    _require_trainer(request)
+    _check_csrf(request, csrf)
+    report = service.sync(request.app.state.settings.knowledge_dir)
+    return _flash(f"Synced the knowledge folder: {report.summary()}")
+
+
+@router.get("/trainer/documents/{doc_id}", response_class=HTMLResponse)
+def document_page(request: Request, service: ServiceDep, doc_id: str) -> HTMLResponse:
+    _require_trainer(request)
+    info = service.document(doc_id)
+    return _page(
+        request,
+        "document.html",
+        document=info,
+        chunks=service.index.chunks(doc_id),
+        review_due=_review_due(info.reviewed, dt.date.today()),
+    )
+
+
+@router.get("/trainer/documents/{doc_id}/delete", response_class=HTMLResponse)
+def delete_confirm(request: Request, service: ServiceDep, doc_id: str) -> HTMLResponse:
+    _require_trainer(request)
+    return _page(request, "delete.html", document=service.document(doc_id))
+
+
+@router.post("/trainer/documents/{doc_id}/delete")
+def delete_submit(
+    request: Request, service: ServiceDep, doc_id: str, csrf: OptionalForm = None
+) -> Response:
+    _require_trainer(request)
+    _check_csrf(request, csrf)
+    removed = service.remove(doc_id)
+    return _flash(f"Deleted: {removed.title} ({removed.doc_id})")
+
+
+def _flash(message: str) -> RedirectResponse:
+    return RedirectResponse(f"/trainer?{urlencode({'message': message})}", status_code=303)
+
+
+def _review_due(reviewed: str | None, today: dt.date) -> bool:
+    if not reviewed:
+        return True
+    try:
+        return today - dt.date.fromisoformat(reviewed) > REVIEW_DUE
+    except ValueError:
+        return True
+
+
+def _closest(service: Any, question: str) -> dict[str, str] | None:
+    """The document a gap is nearest to: the one a trainer would probably extend."""
+    results = service.search(SearchRequest(query=question, top_k=1)).results
+    if not results:
+        return None
+    return {"doc_id": results[0].doc_id, "title": results[0].title}

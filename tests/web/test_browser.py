@@ -1,0 +1,189 @@
+"""The web page in a real browser: Playwright driving Debian's chromium, headless, against a
+live `signpost serve`. Screenshots of both views are saved under test-artifacts/."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import REPO, SKILLS_ARTICLE, write
+from tests.live import LiveServer, live_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts"
+TRAINER_KEY = "browser-test-trainer-key"
+CONTINGENCY = """---
+title: Contingency plans when a PA is off sick
+source_type: practice-note
+topics: [personal-assistants, contingency-planning]
+reviewed: 2026-10-01
+jurisdiction: England
+---
+# Contingency plans when a PA is off sick
+
+Every person who employs a personal assistant should keep a written contingency plan naming a
+relief PA, an agency that has met them, and a family member who can step in when the PA is ill.
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) -> Iterator[LiveServer]:
+    root = tmp_path_factory.mktemp("web")
+    (root / "knowledge").mkdir()
+    shutil.copy(shared_corpus / SKILLS_ARTICLE, root / "knowledge" / SKILLS_ARTICLE)
+    write(
+        root / "knowledge" / "old-guidance.md",
+        "---\ntitle: Old guidance on direct payment reviews\nsource_type: guidance\n"
+        "reviewed: 2020-01-01\n---\n# Old guidance\n\nReviews happen within six months.\n",
+    )
+    with live_server(root, {"SIGNPOST_TRAINER_KEYS": TRAINER_KEY}) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page: Page, server: LiveServer, key: str = TRAINER_KEY) -> None:
+    page.goto(f"{server.url}/trainer/login")
+    page.get_by_label("Trainer key").fill(key)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_ask_and_see_a_citation(page: Page, server: LiveServer) -> None:
+    page.goto(server.url)
+    page.get_by_label("Your question").fill(
+        "How many social workers felt they knew how to employ personal assistants?"
+    )
+    page.get_by_role("button", name="Ask Signpost").click()
+    answer = page.locator(".answer-text")
+    expect(answer).to_contain_text("49%")
+    page.locator("a.marker").first.click()
+    expect(page).to_have_url(re.compile(r"#source-1$"))
+    card = page.locator("#source-1")
+    expect(card).to_contain_text("Personalisation skills shortfall")
+    expect(card.locator(".tag")).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ask-view.png"), full_page=True)
+    page.get_by_role("button", name="Helpful", exact=True).click()
+    expect(page.locator(".feedback")).to_contain_text("Thanks")
+
+
+def test_personal_details_are_not_shown_back(page: Page, server: LiveServer) -> None:
+    page.goto(server.url)
+    page.get_by_label("Your question").fill(
+        "Mrs Hollis (NHS 485 777 3457) wants to employ a PA. Do social workers know how?"
+    )
+    page.get_by_role("button", name="Ask Signpost").click()
+    expect(page.locator(".notice").first).to_contain_text("personal details")
+    assert "Hollis" not in page.content()
+    assert "485 777 3457" not in page.content()
+
+
+def test_wrong_key_is_refused(page: Page, server: LiveServer) -> None:
+    page.goto(f"{server.url}/trainer")
+    expect(page).to_have_url(re.compile(r"/trainer/login$"))
+    sign_in(page, server, key="not-the-key")
+    expect(page.get_by_role("alert")).to_contain_text("not valid")
+    page.goto(f"{server.url}/trainer")
+    expect(page).to_have_url(re.compile(r"/trainer/login$"))
+
+
+def test_trainer_uploads_asks_and_deletes(page: Page, server: LiveServer, tmp_path: Path) -> None:
+    sign_in(page, server)
+    expect(page.get_by_role("heading", name=re.compile("Knowledge base"))).to_be_visible()
+    table = page.locator("#documents")
+    expect(table).to_contain_text("Old guidance")
+    expect(table.locator("tr", has_text="Old guidance").locator(".due")).to_have_text("review due")
+
+    upload = write(tmp_path / "contingency.md", CONTINGENCY)
+    page.get_by_label(re.compile("^File")).set_input_files(str(upload))
+    page.get_by_label("Topics (comma separated)").fill("personal-assistants, contingency-planning")
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator(".flash")).to_contain_text(
+        "Added: Contingency plans when a PA is off sick (contingency)"
+    )
+    expect(table).to_contain_text("Contingency plans when a PA is off sick")
+
+    page.get_by_label("Filter documents").fill("contingency")
+    expect(table.locator("tbody tr:visible")).to_have_count(1)
+    page.get_by_label("Filter documents").fill("")
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "trainer-view.png"), full_page=True)
+
+    page.get_by_role("link", name="Contingency plans when a PA is off sick").click()
+    expect(page.locator(".chunk").first).to_contain_text("relief PA")
+
+    page.goto(server.url)
+    page.get_by_label("Your question").fill("What should happen if my PA is off sick?")
+    page.get_by_role("button", name="Ask Signpost").click()
+    expect(page.locator(".sources")).to_contain_text("Contingency plans when a PA is off sick")
+
+    page.goto(f"{server.url}/trainer")
+    table.locator("tr", has_text="Contingency plans").get_by_role("link", name="Delete").click()
+    expect(page.get_by_role("heading", name="Delete this document?")).to_be_visible()
+    page.get_by_role("button", name="Yes, delete it").click()
+    expect(page.locator(".flash")).to_contain_text("Deleted: Contingency plans")
+    expect(table).not_to_contain_text("Contingency plans when a PA is off sick")
+
+
+def test_gaps_and_feedback_link_to_documents(page: Page, server: LiveServer) -> None:
+    page.goto(server.url)
+    page.get_by_label("Your question").fill("What is the best recipe for a Victoria sponge?")
+    page.get_by_role("button", name="Ask Signpost").click()
+    expect(page.locator(".answer")).to_contain_text("Not covered yet")
+    sign_in(page, server)
+    gaps = page.locator(
+        "section", has=page.get_by_role("heading", name=re.compile("Knowledge gaps"))
+    )
+    expect(gaps).to_contain_text("Victoria sponge")
+    feedback = page.locator("section", has=page.get_by_role("heading", name="Feedback"))
+    expect(feedback.get_by_role("link").first).to_have_attribute(
+        "href", re.compile("/trainer/documents/")
+    )
+
+
+def test_readable_at_phone_width(browser: Browser, server: LiveServer) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto(server.url)
+    page.get_by_label("Your question").fill("What did the survey find about PA knowledge?")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Ask Signpost")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".answer-text")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375
+    page.screenshot(path=str(ARTIFACTS / "ask-view-phone.png"), full_page=True)
+    context.close()
