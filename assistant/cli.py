@@ -317,6 +317,9 @@ def main(argv: list[str] | None = None) -> None:
     except SignpostError as exc:
         typer.echo(f"signpost: error: {exc.message}", err=True)
         sys.exit(1)
+    except RuntimeError as exc:  # StoreUnavailable and the like: say what, not where
+        typer.echo(f"signpost: error: {exc}", err=True)
+        sys.exit(1)
     except Exception as exc:  # the last resort: one line, never a traceback
         logging.getLogger(__name__).debug("unexpected error", exc_info=True)
         typer.echo(f"signpost: unexpected error: {exc.__class__.__name__}: {exc}", err=True)

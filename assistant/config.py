@@ -29,6 +29,7 @@ class Settings(BaseSettings):
 
     max_upload_mb: int = 25
     retention_days: int = Field(default=90, ge=1)
+    rate_limit_per_minute: int = Field(default=60, ge=0)
 
     api_keys: str | None = None
     trainer_keys: str | None = None

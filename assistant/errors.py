@@ -9,10 +9,18 @@ class SignpostError(Exception):
     #: HTTP status the API uses for this error; the CLI exits 1 for all of them.
     status: int = 400
 
-    def __init__(self, code: str, message: str, *, status: int | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        status: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.headers = headers
         if status is not None:
             self.status = status
 

@@ -6,23 +6,26 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
-from ingest.documents import SOURCE_TYPES
+from ingest.documents import SOURCE_TYPES, SourceType
 
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
 class Filters(BaseModel):
-    topics: list[str] = Field(default_factory=list, max_length=50)
-    source_types: list[str] = Field(default_factory=list, max_length=len(SOURCE_TYPES))
+    topics: list[Annotated[str, StringConstraints(max_length=80)]] = Field(
+        default_factory=list, max_length=50
+    )
+    source_types: list[SourceType] = Field(default_factory=list, max_length=len(SOURCE_TYPES))
 
-    @field_validator("source_types")
+    @field_validator("source_types", mode="before")
     @classmethod
-    def _known_types(cls, value: list[str]) -> list[str]:
-        unknown = sorted(set(value) - set(SOURCE_TYPES))
-        if unknown:
-            raise ValueError(
-                f"unknown source type(s) {', '.join(unknown)}; use {', '.join(SOURCE_TYPES)}"
-            )
+    def _known_types(cls, value: object) -> object:
+        if isinstance(value, list):
+            unknown = sorted({str(v) for v in value} - set(SOURCE_TYPES))
+            if unknown:
+                raise ValueError(
+                    f"unknown source type(s) {', '.join(unknown)}; use {', '.join(SOURCE_TYPES)}"
+                )
         return value
 
     @property

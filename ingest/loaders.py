@@ -30,6 +30,8 @@ SUPPORTED_SUFFIXES = frozenset(SUFFIX_FORMATS)
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _MAX_DOCX_XML = 50 * 1024 * 1024  # uncompressed size of word/document.xml we accept
+MAX_FILE_BYTES = 25 * 1024 * 1024  # the same limit as an upload
+MAX_TEXT_CHARS = 5_000_000  # about 2,500 pages: anything bigger is not one guidance document
 
 
 def detect_format(data: bytes, filename: str = "") -> str | None:
@@ -67,6 +69,11 @@ def load_path(path: Path) -> LoadedDocument:
     if fmt is None:
         raise DocumentError(f"unsupported file type {path.suffix or '(none)'}")
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DocumentError(
+                f"the file is {size / 2**20:.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentError(f"cannot read file: {exc.strerror or exc}") from None
@@ -80,10 +87,17 @@ def load_bytes(
     loader = _LOADERS.get(fmt)
     if loader is None:
         raise DocumentError(f"unsupported document format {fmt!r}")
-    raw_meta, title_hint, markdown = loader(data, name)
+    try:
+        raw_meta, title_hint, markdown = loader(data, name)
+    except RecursionError:
+        raise DocumentError("the document is nested too deeply to read") from None
     raw_meta.update({k: v for k, v in (overrides or {}).items() if v not in (None, "", [])})
     meta = DocumentMeta.parse(raw_meta, where=name)
     markdown = _normalise(markdown)
+    if len(markdown) > MAX_TEXT_CHARS:
+        raise DocumentError(
+            f"the document has more than {MAX_TEXT_CHARS:,} characters of text; split it up"
+        )
     if not markdown.strip():
         raise DocumentError("no text found in the document")
     title = (meta.title or title_hint or _first_line(markdown) or Path(name).stem).strip()

@@ -13,9 +13,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ingest.chunking import Chunker
 from ingest.documents import (
     PIPELINE_VERSION,
+    Chunk,
     DocumentError,
     DocumentRecord,
     LoadedDocument,
@@ -28,6 +31,7 @@ from ingest.loaders import SUPPORTED_SUFFIXES, load_bytes, load_path
 logger = logging.getLogger(__name__)
 
 UPLOAD_PREFIX = "upload:"
+EMBED_BATCH_CHUNKS = 256  # chunks embedded per model call during an ingest
 Progress = Callable[[str], None]
 
 
@@ -41,6 +45,19 @@ class Outcome:
     title: str | None = None
     chunks: int = 0
     error: str | None = None
+
+
+@dataclass
+class _Prepared:
+    """A changed file, loaded and chunked, waiting for its embeddings."""
+
+    document: LoadedDocument
+    doc_id: str
+    origin: str
+    content_hash: str
+    existing: DocumentRecord | None
+    source: str
+    chunks: list[Chunk]
 
 
 @dataclass
@@ -99,11 +116,22 @@ class Ingestor:
         files, report_missing = find_files(paths)
         report = IngestReport(list(report_missing))
         self.index.collect_garbage()
-        by_origin = {r.origin: r for r in self.index.store.documents().values()}
+        catalog = self.index.store.documents()  # read once; kept up to date below
+        by_origin = {r.origin: r for r in catalog.values()}
+        batch: list[_Prepared] = []
+        claimed = {doc_id: r.origin for doc_id, r in catalog.items()}  # doc id -> origin
         for path in files:
-            report.outcomes.append(self._ingest_file(path, by_origin))
-            if progress:
-                progress(str(path))
+            prepared = self._prepare_file(path, by_origin, claimed)
+            if isinstance(prepared, Outcome):
+                report.outcomes.append(prepared)
+                if progress:
+                    progress(str(path))
+                continue
+            batch.append(prepared)
+            if sum(len(p.chunks) for p in batch) >= EMBED_BATCH_CHUNKS:
+                report.outcomes.extend(self._write_batch(batch, by_origin, progress))
+                batch = []
+        report.outcomes.extend(self._write_batch(batch, by_origin, progress))
         self.index.refresh()
         return report
 
@@ -155,7 +183,10 @@ class Ingestor:
     def _hash(self, data: bytes) -> str:
         return hashlib.sha256(self._settings_tag.encode() + b"\0" + data).hexdigest()
 
-    def _ingest_file(self, path: Path, by_origin: dict[str, DocumentRecord]) -> Outcome:
+    def _prepare_file(
+        self, path: Path, by_origin: dict[str, DocumentRecord], claimed: dict[str, str]
+    ) -> _Prepared | Outcome:
+        """Read, hash, load and chunk one file: an Outcome when there is nothing to embed."""
         origin = str(path.resolve())
         try:
             data = path.read_bytes()
@@ -167,25 +198,53 @@ class Ingestor:
             return Outcome(str(path), "unchanged", existing.doc_id, existing.title, existing.chunks)
         try:
             document = load_path(path)
-            doc_id = self._doc_id_for(document, path, origin)
-            if existing is not None and existing.doc_id != doc_id:
-                self._delete(existing)  # its id changed (front matter `id:` edited)
-                existing = None
-            outcome = self._index_document(
-                document, doc_id, origin, content_hash, existing, source=str(path)
-            )
+            doc_id = self._doc_id_for(document, path, origin, claimed)
+            chunks = self.chunker.split(document)
+            if not chunks:
+                raise DocumentError("the document produced no text chunks")
         except DocumentError as exc:
             logger.info("failed to ingest %s: %s", path, exc)
             return Outcome(str(path), "failed", error=str(exc))
-        by_origin[origin] = self.index.store.documents()[outcome.doc_id or ""]
-        return outcome
+        claimed[doc_id] = origin
+        return _Prepared(document, doc_id, origin, content_hash, existing, str(path), chunks)
 
-    def _doc_id_for(self, document: LoadedDocument, path: Path, origin: str) -> str:
+    def _write_batch(
+        self,
+        batch: list[_Prepared],
+        by_origin: dict[str, DocumentRecord],
+        progress: Progress | None,
+    ) -> list[Outcome]:
+        """Embed the chunks of several documents in one call (the model is fastest with big
+        batches), then write and commit each document on its own."""
+        if not batch:
+            return []
+        texts = [
+            retrieval_text(p.document.title, c.section, c.text) for p in batch for c in p.chunks
+        ]
+        vectors = self.embedder.embed_documents(texts)
+        outcomes = []
+        start = 0
+        for prepared in batch:
+            end = start + len(prepared.chunks)
+            if prepared.existing is not None and prepared.existing.doc_id != prepared.doc_id:
+                self._delete(prepared.existing)  # its id changed (front matter `id:` edited)
+                prepared.existing = None
+            outcome, record = self._commit(prepared, vectors[start:end])
+            by_origin[prepared.origin] = record
+            outcomes.append(outcome)
+            start = end
+            if progress:
+                progress(prepared.source)
+        return outcomes
+
+    def _doc_id_for(
+        self, document: LoadedDocument, path: Path, origin: str, claimed: dict[str, str]
+    ) -> str:
         doc_id = document.meta.id or slugify(path.stem) or "document"
-        holder = self.index.store.documents().get(doc_id)
-        if holder is not None and holder.origin != origin:
+        holder_origin = claimed.get(doc_id)
+        if holder_origin is not None and holder_origin != origin:
             if document.meta.id:
-                raise DocumentError(f"id {doc_id!r} is already used by {holder.origin}")
+                raise DocumentError(f"id {doc_id!r} is already used by {holder_origin}")
             doc_id = f"{doc_id}-{hashlib.sha256(origin.encode()).hexdigest()[:6]}"
         return doc_id
 
@@ -196,28 +255,33 @@ class Ingestor:
         origin: str,
         content_hash: str,
         existing: DocumentRecord | None,
-        *,
-        source: str | None = None,
     ) -> Outcome:
         chunks = self.chunker.split(document)
         if not chunks:
             raise DocumentError("the document produced no text chunks")
+        prepared = _Prepared(document, doc_id, origin, content_hash, existing, origin, chunks)
         vectors = self.embedder.embed_documents(
             [retrieval_text(document.title, c.section, c.text) for c in chunks]
         )
-        version = content_hash[:16]
+        return self._commit(prepared, vectors)[0]
+
+    def _commit(self, prepared: _Prepared, vectors: np.ndarray) -> tuple[Outcome, DocumentRecord]:
+        """New chunks in, catalog entry flipped (the commit point), old chunks out."""
+        version = prepared.content_hash[:16]
         store = self.index.store
-        store.put_chunks(doc_id, version, [(c.section, c.text) for c in chunks], vectors)
-        meta = document.meta
+        store.put_chunks(
+            prepared.doc_id, version, [(c.section, c.text) for c in prepared.chunks], vectors
+        )
+        meta = prepared.document.meta
         record = DocumentRecord(
-            doc_id=doc_id,
-            title=document.title,
+            doc_id=prepared.doc_id,
+            title=prepared.document.title,
             source_type=meta.source_type,
             topics=meta.topics,
-            origin=origin,
-            content_hash=content_hash,
+            origin=prepared.origin,
+            content_hash=prepared.content_hash,
             version=version,
-            chunks=len(chunks),
+            chunks=len(prepared.chunks),
             publisher=meta.publisher,
             source_url=meta.source_url,
             published=meta.published.isoformat() if meta.published else None,
@@ -225,9 +289,11 @@ class Ingestor:
             jurisdiction=meta.jurisdiction,
         )
         store.commit_document(record)
-        store.delete_chunks(doc_id, keep_version=version)
-        status = "updated" if existing is not None else "added"
-        return Outcome(source or origin, status, doc_id, record.title, record.chunks)
+        if prepared.existing is not None:  # a new document has no old chunks (GC ran first)
+            store.delete_chunks(prepared.doc_id, keep_version=version)
+        status = "updated" if prepared.existing is not None else "added"
+        outcome = Outcome(prepared.source, status, prepared.doc_id, record.title, record.chunks)
+        return outcome, record
 
     def _delete(self, record: DocumentRecord) -> None:
         self.index.store.uncommit_document(record.doc_id)

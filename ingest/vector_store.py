@@ -8,12 +8,13 @@ the old chunks go.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 from urllib.parse import urlparse
 
 import numpy as np
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
 
+T = TypeVar("T")
 CHUNKS = "signpost_chunks"
 CATALOG = "signpost_documents"
 _HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighbors": 32}
@@ -71,6 +73,22 @@ def _connect(path: Path, url: str | None) -> ClientAPI:
         raise StoreUnavailable(f"cannot open the Chroma index at {where}: {exc}") from exc
 
 
+def _guarded(method: Callable[..., T]) -> Callable[..., T]:
+    """Any failure talking to Chroma (server down, network, corrupt store) becomes
+    StoreUnavailable, which every surface reports as 503."""
+
+    @functools.wraps(method)
+    def wrapper(*args: object, **kwargs: object) -> T:
+        try:
+            return method(*args, **kwargs)
+        except StoreUnavailable:
+            raise
+        except Exception as exc:  # chromadb and httpx raise many unrelated types
+            raise StoreUnavailable(f"the Chroma index is unavailable: {exc}") from exc
+
+    return wrapper
+
+
 class ChromaStore:
     def __init__(self, path: Path, url: str | None, *, embedding_model: str, dimension: int):
         self._client = _connect(path, url)
@@ -103,6 +121,7 @@ class ChromaStore:
             raise StoreUnavailable(f"Chroma is unreachable: {exc}") from exc
 
     # -- catalog -------------------------------------------------------------------------
+    @_guarded
     def documents(self) -> dict[str, DocumentRecord]:
         got = self.catalog.get(include=["metadatas"])
         records: dict[str, DocumentRecord] = {}
@@ -111,6 +130,7 @@ class ChromaStore:
             records[record.doc_id] = record
         return records
 
+    @_guarded
     def commit_document(self, record: DocumentRecord) -> None:
         """The commit point of an ingest: from now on readers see `record.version`."""
         marker = np.zeros(self._dimension, dtype=np.float32)
@@ -122,10 +142,12 @@ class ChromaStore:
             documents=[record.title],
         )
 
+    @_guarded
     def uncommit_document(self, doc_id: str) -> None:
         self.catalog.delete(ids=[doc_id])
 
     # -- chunks --------------------------------------------------------------------------
+    @_guarded
     def put_chunks(
         self,
         doc_id: str,
@@ -148,6 +170,7 @@ class ChromaStore:
             )
         return ids
 
+    @_guarded
     def delete_chunks(self, doc_id: str, *, keep_version: str | None = None) -> None:
         where: dict[str, object] = {"doc_id": doc_id}
         if keep_version is not None:
@@ -167,6 +190,7 @@ class ChromaStore:
                 yield _stored(cid, text, dict(meta))
             offset += len(ids)
 
+    @_guarded
     def chunks_of(self, doc_id: str, version: str) -> list[StoredChunk]:
         got = self.chunks.get(
             where={"$and": [{"doc_id": doc_id}, {"version": version}]},
@@ -180,6 +204,7 @@ class ChromaStore:
         ]
         return sorted(found, key=lambda c: c.index)
 
+    @_guarded
     def get_chunks(self, ids: Sequence[str]) -> dict[str, tuple[StoredChunk, np.ndarray]]:
         """Chunks by id, with their stored embeddings."""
         if not ids:
@@ -193,10 +218,12 @@ class ChromaStore:
             )
         }
 
+    @_guarded
     def delete_ids(self, ids: list[str]) -> None:
         for start in range(0, len(ids), _PAGE):
             self.chunks.delete(ids=ids[start : start + _PAGE])
 
+    @_guarded
     def query(
         self, vector: np.ndarray, k: int, *, doc_ids: Sequence[str] | None = None
     ) -> list[DenseHit]:

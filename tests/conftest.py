@@ -61,7 +61,10 @@ def shared_corpus() -> Path:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(
-        data_dir=tmp_path / "data", knowledge_dir=tmp_path / "knowledge", _env_file=None
+        data_dir=tmp_path / "data",
+        knowledge_dir=tmp_path / "knowledge",
+        rate_limit_per_minute=0,  # the rate limit has tests of its own
+        _env_file=None,
     )
 
 

@@ -42,6 +42,7 @@ def live_server(
             "HF_HUB_OFFLINE": "1",
             "SIGNPOST_DATA_DIR": str(workdir / "data"),
             "SIGNPOST_KNOWLEDGE_DIR": str(workdir / "knowledge"),
+            "SIGNPOST_RATE_LIMIT_PER_MINUTE": "0",  # tests that want a limit set one
         }
         | (env or {})
     )

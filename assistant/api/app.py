@@ -13,11 +13,13 @@ from fastapi.staticfiles import StaticFiles
 
 from assistant import __version__
 from assistant.api import errors
+from assistant.api.errors import ERROR_RESPONSES
 from assistant.api.middleware import BodyLimit, RequestContext
 from assistant.api.routers import ask, documents, health, insights
 from assistant.config import Settings
 from assistant.keys import split_keys
 from assistant.metrics import Metrics
+from assistant.ratelimit import RateLimiter
 from assistant.service import AssistantService
 from assistant.web import routes as web_routes
 
@@ -50,6 +52,7 @@ def create_app(
 
     app = FastAPI(
         lifespan=lifespan,
+        responses=ERROR_RESPONSES,
         title="Signpost",
         version=__version__,
         description="Cited answers on personalisation, direct payments and personal assistants "
@@ -63,6 +66,7 @@ def create_app(
     app.state.api_keys = split_keys(settings.api_keys)
     app.state.trainer_keys = list(trainer_keys)
     app.state.max_upload_bytes = settings.max_upload_mb * 1024 * 1024
+    app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
 
     errors.register(app)
     for router in (ask.router, documents.router, insights.router, health.router):

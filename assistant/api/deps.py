@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -9,6 +10,7 @@ from fastapi import Depends, Request
 from assistant.errors import SignpostError
 from assistant.keys import key_matches
 from assistant.metrics import Metrics
+from assistant.ratelimit import retry_after
 from assistant.service import AssistantService
 
 
@@ -53,7 +55,27 @@ def require_trainer(request: Request) -> None:
         raise SignpostError("invalid_key", "that trainer key is not valid", status=403)
 
 
+def caller_id(request: Request) -> str:
+    """Who is asking, for rate limits: the API key (hashed) or else the client address."""
+    token = _bearer(request)
+    if token:
+        return "key:" + hashlib.sha256(token.encode()).hexdigest()[:16]
+    return "ip:" + (request.client.host if request.client else "unknown")
+
+
+def rate_limit(request: Request) -> None:
+    wait = request.app.state.limiter.check(caller_id(request))
+    if wait > 0:
+        raise SignpostError(
+            "rate_limited",
+            f"too many questions from you; try again in {retry_after(wait)} s",
+            status=429,
+            headers={"Retry-After": retry_after(wait)},
+        )
+
+
 ServiceDep = Annotated[AssistantService, Depends(get_service)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 ApiKey = Depends(require_api_key)
 TrainerKey = Depends(require_trainer)
+RateLimit = Depends(rate_limit)

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
-from assistant.errors import SignpostError
+from assistant.errors import SignpostError, UnavailableError
+from ingest.vector_store import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +31,36 @@ _HTTP_CODES = {
     422: "invalid_request",
     429: "rate_limited",
     503: "unavailable",
+}
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every error the API returns."""
+
+    error: ErrorDetail
+
+
+#: Declared on every route, so the OpenAPI schema says what errors look like.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": code.replace("_", " ")}
+    for status, code in {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "payload_too_large",
+        415: "unsupported_media_type",
+        422: "invalid_request",
+        429: "rate_limited",
+        500: "internal_error",
+        503: "unavailable",
+    }.items()
 }
 
 
@@ -48,6 +82,16 @@ def _validation_message(exc: RequestValidationError) -> tuple[int, str, str]:
     return 422, "invalid_request", f"{where}: {first.get('msg', 'invalid value')}"
 
 
+def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """Every method any route serves at this path (Starlette only names the first route's)."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
 def register(app: FastAPI) -> None:
     @app.exception_handler(SignpostError)
     async def signpost_error(request: Request, exc: SignpostError) -> Response:
@@ -55,8 +99,15 @@ def register(app: FastAPI) -> None:
 
         if is_page(request):
             return error_page(request, exc.status, exc.message)
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return error_response(exc.status, exc.code, exc.message, headers)
+        headers = dict(exc.headers or {})
+        if exc.status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        return error_response(exc.status, exc.code, exc.message, headers or None)
+
+    @app.exception_handler(StoreUnavailable)
+    async def store_unavailable(request: Request, exc: StoreUnavailable) -> Response:
+        logger.warning("index unavailable: %s", exc)
+        return await signpost_error(request, UnavailableError("index_unavailable", str(exc)))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -69,9 +120,11 @@ def register(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         if exc.status_code == 404 and message == "Not Found":
             message = f"no such endpoint: {request.method} {request.url.path}"
+        headers = getattr(exc, "headers", None)
         if exc.status_code == 405:
             message = f"{request.method} is not allowed on {request.url.path}"
-        return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
+            headers = {"Allow": ", ".join(_allowed_methods(app, request))}
+        return error_response(exc.status_code, code, message, headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

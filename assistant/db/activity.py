@@ -64,6 +64,9 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # replicas starting together: one migrates, the others wait, then find it done
+            connection.execute(text("SELECT pg_advisory_xact_lock(7160312)"))
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -21,6 +21,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from assistant.config import Settings
 from assistant.errors import NotFoundError
+from assistant.ratelimit import RateLimiter, retry_after
 from assistant.schemas import AskRequest, AskResponse, FeedbackRequest
 from assistant.service import AssistantService
 from assistant.slack import blocks
@@ -66,6 +67,17 @@ def create_slack_app(service: AssistantService, settings: Settings) -> App:
         process_before_response=False,
     )
     recent = RecentAnswers()
+    limiter = RateLimiter(settings.rate_limit_per_minute)
+
+    def too_fast(user: str | None) -> str | None:
+        """The polite refusal when one person asks faster than the limit, else None."""
+        wait = limiter.check(f"slack:{user or 'unknown'}")
+        if wait <= 0:
+            return None
+        return (
+            "You're asking questions faster than I can take them: please try again in "
+            f"{retry_after(wait)} seconds."
+        )
 
     @app.middleware
     def drop_retries(body: dict[str, Any], next: Any) -> BoltResponse | None:  # noqa: A002
@@ -77,9 +89,19 @@ def create_slack_app(service: AssistantService, settings: Settings) -> App:
         return next()
 
     def answer_in_thread(
-        client: WebClient, channel: str, text: str, *, thread_ts: str | None, react_ts: str
+        client: WebClient,
+        channel: str,
+        text: str,
+        *,
+        thread_ts: str | None,
+        react_ts: str,
+        user: str | None = None,
     ) -> None:
         """Show we're working, answer (or apologise with a reference), stop showing it."""
+        refusal = too_fast(user)
+        if refusal:
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=refusal)
+            return
         _react(client, "reactions_add", channel, react_ts)
         try:
             question = question_text(text)
@@ -140,7 +162,14 @@ def create_slack_app(service: AssistantService, settings: Settings) -> App:
             or thread_ts
             and service.is_bot_thread(channel, thread_ts)
         ):
-            answer_in_thread(client, channel, text, thread_ts=thread_ts, react_ts=event["ts"])
+            answer_in_thread(
+                client,
+                channel,
+                text,
+                thread_ts=thread_ts,
+                react_ts=event["ts"],
+                user=event.get("user"),
+            )
 
     def ack_command(ack: Ack, command: dict[str, Any]) -> None:
         if question_text(command.get("text", "")):
@@ -151,6 +180,10 @@ def create_slack_app(service: AssistantService, settings: Settings) -> App:
     def answer_command(respond: Respond, command: dict[str, Any]) -> None:
         question = question_text(command.get("text", ""))
         if not question:
+            return
+        refusal = too_fast(command.get("user_id"))
+        if refusal:
+            respond(response_type="ephemeral", text=refusal)
             return
         try:
             response = service.ask(AskRequest(question=question[:2000]), surface="slack")

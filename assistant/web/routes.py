@@ -14,7 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from assistant.api.deps import ServiceDep
+from assistant.api.deps import ServiceDep, rate_limit
 from assistant.errors import SignpostError
 from assistant.keys import key_matches
 from assistant.schemas import AskRequest, FeedbackRequest, SearchRequest
@@ -117,6 +117,7 @@ def ask_submit(
     csrf: OptionalForm = None,
 ) -> HTMLResponse:
     _check_csrf(request, csrf)
+    rate_limit(request)
     question = question.strip()
     if not question or len(question) > 2000:
         return _page(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from assistant.api.deps import ApiKey, ServiceDep
+from assistant.api.deps import ApiKey, RateLimit, ServiceDep
 from assistant.schemas import (
     AskRequest,
     AskResponse,
@@ -17,13 +17,13 @@ from assistant.schemas import (
 router = APIRouter(tags=["ask"], dependencies=[ApiKey])
 
 
-@router.post("/ask", response_model=AskResponse)
+@router.post("/ask", response_model=AskResponse, dependencies=[RateLimit])
 def ask(body: AskRequest, service: ServiceDep) -> AskResponse:
     """Answer a question from the knowledge base, with numbered citations."""
     return service.ask(body, surface="api")
 
 
-@router.post("/search", response_model=SearchResponse)
+@router.post("/search", response_model=SearchResponse, dependencies=[RateLimit])
 def search(body: SearchRequest, service: ServiceDep) -> SearchResponse:
     """The passages hybrid retrieval finds for a query, best first."""
     return service.search(body)

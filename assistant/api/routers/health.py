@@ -25,7 +25,11 @@ async def readyz(service: ServiceDep) -> dict[str, str]:
     return {"status": "ready"}
 
 
-@router.get("/metrics")
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
+)
 def metrics(service: ServiceDep, registry: MetricsDep) -> Response:
     records = service.index.records()
     body = registry.render(len(records), sum(r.chunks for r in records.values()))
