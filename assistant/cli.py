@@ -208,6 +208,52 @@ def _failed(result) -> bool:  # noqa: ANN001
 
 
 @app.command()
+def bench(
+    quick: Annotated[
+        bool, typer.Option("--quick", help="Stop the scale test at 10k chunks.")
+    ] = False,
+    as_json: JsonFlag = False,
+    out: Annotated[Path, typer.Option("--out", help="Where the report goes.")] = Path(
+        "bench-results"
+    ),
+    sizes: Annotated[
+        str | None, typer.Option("--sizes", help="Scale sizes, e.g. 1000,10000.")
+    ] = None,
+    abstracts: Annotated[
+        int | None, typer.Option("--abstracts", min=0, help="SciFact abstracts in the corpus.")
+    ] = None,
+    scifact: Annotated[bool, typer.Option("--scifact/--no-scifact")] = True,
+    peer: Annotated[bool, typer.Option("--peer/--no-peer")] = True,
+    load_seconds: Annotated[float, typer.Option("--load-seconds", min=1)] = 20.0,
+) -> None:
+    """Measure ingest, /ask latency against the raw floor and a LangChain peer, scale, load and
+    SciFact nDCG@10; write bench.json, bench.md and a latency plot."""
+    from assistant.bench import BenchConfig, run_bench
+
+    chosen = (
+        [int(s) for s in sizes.split(",")]
+        if sizes
+        else ([1_000, 10_000] if quick else [1_000, 10_000, 100_000])
+    )
+    config = BenchConfig(
+        out=out,
+        work=out / "work",
+        quick=quick,
+        sizes=chosen,
+        corpus_abstracts=abstracts if abstracts is not None else (300 if quick else 1_000),
+        scifact=scifact,
+        peer=peer,
+        load_seconds=load_seconds,
+        say=(lambda _line: None) if as_json else (lambda line: typer.echo(line, err=True)),
+    )
+    figures = run_bench(config)
+    if as_json:
+        _echo_json(figures)
+    else:
+        typer.echo(f"report: {out / 'bench.md'}")
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
