@@ -4,6 +4,7 @@ are expanded in place (the original words stay, so exact matches still count).""
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 
 # Abbreviations practitioners type, with their expansions. Case-sensitive on purpose: "PA"
@@ -54,6 +55,15 @@ def expand_query(question: str) -> str:
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 
 
+@functools.lru_cache(maxsize=4)
+def _by_initial(vocabulary: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """The index's words grouped by first letter, built once per vocabulary."""
+    groups: dict[str, list[str]] = {}
+    for word in vocabulary:
+        groups.setdefault(word[:1], []).append(word)
+    return {initial: tuple(words) for initial, words in groups.items()}
+
+
 def correct_spelling(text: str, vocabulary: frozenset[str], dictionary: frozenset[str]) -> str:
     """Replace a word that is neither in the index nor a known English word with the closest
     word of the index (difflib ratio >= 0.8), so 'paymnets reveiwed' finds 'payments reviewed'
@@ -66,7 +76,9 @@ def correct_spelling(text: str, vocabulary: frozenset[str], dictionary: frozense
         lower = word.lower()
         if len(lower) < 4 or lower in vocabulary or lower in dictionary:
             return word
-        near = [w for w in vocabulary if w[:1] == lower[:1] and abs(len(w) - len(lower)) <= 2]
+        near = [
+            w for w in _by_initial(vocabulary).get(lower[:1], ()) if abs(len(w) - len(lower)) <= 2
+        ]
         close = difflib.get_close_matches(lower, near, 1, 0.8)
         return close[0] if close else word
 

@@ -27,17 +27,22 @@ class KnowledgeIndex:
         self._interval = refresh_interval_s
         self._records: dict[str, DocumentRecord] = {}
         self._checked_at = float("-inf")
+        self._revision: str | None = None
         self._lock = threading.RLock()
 
     def records(self) -> dict[str, DocumentRecord]:
         """The committed documents, re-read from the catalog at most every refresh interval,
         so a replica sees what another one indexed."""
         if time.monotonic() - self._checked_at >= self._interval:
-            self.refresh()
+            if self.store.revision() == self._revision:  # one tiny read, usually enough
+                self._checked_at = time.monotonic()
+            else:
+                self.refresh()
         return self._records
 
     def refresh(self) -> None:
         with self._lock:
+            self._revision = self.store.revision()
             records = self.store.documents()
             self._records = records
             self._checked_at = time.monotonic()

@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from ingest.chunking import Chunker
 from ingest.documents import (
     PIPELINE_VERSION,
@@ -58,6 +56,10 @@ class _Prepared:
     existing: DocumentRecord | None
     source: str
     chunks: list[Chunk]
+
+    @property
+    def version(self) -> str:
+        return self.content_hash[:16]
 
 
 @dataclass
@@ -222,17 +224,29 @@ class Ingestor:
             retrieval_text(p.document.title, c.section, c.text) for p in batch for c in p.chunks
         ]
         vectors = self.embedder.embed_documents(texts)
-        outcomes = []
-        start = 0
         for prepared in batch:
-            end = start + len(prepared.chunks)
             if prepared.existing is not None and prepared.existing.doc_id != prepared.doc_id:
                 self._delete(prepared.existing)  # its id changed (front matter `id:` edited)
                 prepared.existing = None
-            outcome, record = self._commit(prepared, vectors[start:end])
+        store = self.index.store
+        # all the chunks first, then all the catalog entries (each document's commit point),
+        # then the old chunks of updated documents: a crash anywhere leaves only invisible
+        # orphans, which the next ingest removes
+        store.put_many(
+            [(p.doc_id, p.version, [(c.section, c.text) for c in p.chunks]) for p in batch],
+            vectors,
+        )
+        records = [self._record(p) for p in batch]
+        store.commit_documents(records)
+        outcomes = []
+        for prepared, record in zip(batch, records, strict=True):
+            if prepared.existing is not None:
+                store.delete_chunks(prepared.doc_id, keep_version=prepared.version)
             by_origin[prepared.origin] = record
-            outcomes.append(outcome)
-            start = end
+            status = "updated" if prepared.existing is not None else "added"
+            outcomes.append(
+                Outcome(prepared.source, status, prepared.doc_id, record.title, record.chunks)
+            )
             if progress:
                 progress(prepared.source)
         return outcomes
@@ -260,27 +274,19 @@ class Ingestor:
         if not chunks:
             raise DocumentError("the document produced no text chunks")
         prepared = _Prepared(document, doc_id, origin, content_hash, existing, origin, chunks)
-        vectors = self.embedder.embed_documents(
-            [retrieval_text(document.title, c.section, c.text) for c in chunks]
-        )
-        return self._commit(prepared, vectors)[0]
+        return self._write_batch([prepared], {}, None)[0]
 
-    def _commit(self, prepared: _Prepared, vectors: np.ndarray) -> tuple[Outcome, DocumentRecord]:
-        """New chunks in, catalog entry flipped (the commit point), old chunks out."""
-        version = prepared.content_hash[:16]
-        store = self.index.store
-        store.put_chunks(
-            prepared.doc_id, version, [(c.section, c.text) for c in prepared.chunks], vectors
-        )
+    @staticmethod
+    def _record(prepared: _Prepared) -> DocumentRecord:
         meta = prepared.document.meta
-        record = DocumentRecord(
+        return DocumentRecord(
             doc_id=prepared.doc_id,
             title=prepared.document.title,
             source_type=meta.source_type,
             topics=meta.topics,
             origin=prepared.origin,
             content_hash=prepared.content_hash,
-            version=version,
+            version=prepared.version,
             chunks=len(prepared.chunks),
             publisher=meta.publisher,
             source_url=meta.source_url,
@@ -288,12 +294,6 @@ class Ingestor:
             reviewed=meta.reviewed.isoformat() if meta.reviewed else None,
             jurisdiction=meta.jurisdiction,
         )
-        store.commit_document(record)
-        if prepared.existing is not None:  # a new document has no old chunks (GC ran first)
-            store.delete_chunks(prepared.doc_id, keep_version=version)
-        status = "updated" if prepared.existing is not None else "added"
-        outcome = Outcome(prepared.source, status, prepared.doc_id, record.title, record.chunks)
-        return outcome, record
 
     def _delete(self, record: DocumentRecord) -> None:
         self.index.store.uncommit_document(record.doc_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 CHUNKS = "signpost_chunks"
 CATALOG = "signpost_documents"
+META = "signpost_meta"  # one record: the catalog's revision, bumped on every change
 _HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighbors": 32}
 _PAGE = 2000
 
@@ -97,6 +99,7 @@ class ChromaStore:
         try:
             self.chunks = self._collection(CHUNKS, meta)
             self.catalog = self._collection(CATALOG, meta)
+            self.meta = self._collection(META, meta)
         except StoreUnavailable:
             raise
         except Exception as exc:
@@ -122,6 +125,20 @@ class ChromaStore:
 
     # -- catalog -------------------------------------------------------------------------
     @_guarded
+    def revision(self) -> str:
+        """Changes whenever the catalog does: a cheap way for replicas to notice."""
+        got = self.meta.get(ids=["revision"], include=["metadatas"])
+        metas = got["metadatas"] or []
+        return str(metas[0].get("rev", "")) if metas else ""
+
+    def _bump_revision(self) -> None:
+        marker = np.zeros(self._dimension, dtype=np.float32)
+        marker[0] = 1.0
+        self.meta.upsert(
+            ids=["revision"], embeddings=[marker.tolist()], metadatas=[{"rev": uuid.uuid4().hex}]
+        )
+
+    @_guarded
     def documents(self) -> dict[str, DocumentRecord]:
         got = self.catalog.get(include=["metadatas"])
         records: dict[str, DocumentRecord] = {}
@@ -141,10 +158,53 @@ class ChromaStore:
             metadatas=[_record_to_meta(record)],
             documents=[record.title],
         )
+        self._bump_revision()
+
+    @_guarded
+    def commit_documents(self, records: Sequence[DocumentRecord]) -> None:
+        """Commit several documents in one write (their chunks must already be in)."""
+        if not records:
+            return
+        marker = np.zeros(self._dimension, dtype=np.float32)
+        marker[0] = 1.0
+        self.catalog.upsert(
+            ids=[r.doc_id for r in records],
+            embeddings=[marker.tolist()] * len(records),
+            metadatas=[_record_to_meta(r) for r in records],
+            documents=[r.title for r in records],
+        )
+        self._bump_revision()
+
+    @_guarded
+    def put_many(
+        self,
+        items: Sequence[tuple[str, str, Sequence[tuple[str | None, str]]]],
+        vectors: np.ndarray,
+    ) -> None:
+        """The chunks of several documents (doc_id, version, [(section, text)]) in few writes;
+        `vectors` holds their embeddings in the same order."""
+        ids, texts, metas = [], [], []
+        for doc_id, version, chunks in items:
+            for i, (section, text) in enumerate(chunks):
+                ids.append(chunk_id(doc_id, version, i))
+                texts.append(text)
+                metas.append(
+                    {"doc_id": doc_id, "version": version, "idx": i}
+                    | ({"section": section} if section else {})
+                )
+        for start in range(0, len(ids), _PAGE):
+            end = start + _PAGE
+            self.chunks.upsert(
+                ids=ids[start:end],
+                embeddings=vectors[start:end],
+                documents=texts[start:end],
+                metadatas=metas[start:end],  # type: ignore[arg-type]
+            )
 
     @_guarded
     def uncommit_document(self, doc_id: str) -> None:
         self.catalog.delete(ids=[doc_id])
+        self._bump_revision()
 
     # -- chunks --------------------------------------------------------------------------
     @_guarded

@@ -101,7 +101,7 @@ def test_interrupted_ingest_leaves_no_visible_half_document(
         raise KeyboardInterrupt("killed")
 
     write(path, DIRECT_PAYMENTS_MD + "\n## New section\n\nReviews happen yearly at least.\n")
-    monkeypatch.setattr(service.index.store, "commit_document", crash)
+    monkeypatch.setattr(service.index.store, "commit_documents", crash)
     with pytest.raises(KeyboardInterrupt):
         service.ingest([path])
     monkeypatch.undo()
