@@ -266,20 +266,23 @@ def build_scaled_index(data: Path, size: int, base: Path, embedder: Embedder) ->
         noisy = vectors[picks] + rng.normal(0, 0.01, (n, vectors.shape[1])).astype(np.float32)
         noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
         version = f"v{d:06d}"
-        target.index.store.put_chunks(
-            f"scale-{d:05d}", version, [(None, f"{texts[p]} (copy {d})") for p in picks], noisy
+        doc_id = f"scale-{d:05d}"
+        target.index.store.put_many(
+            [(doc_id, version, [(None, f"{texts[p]} (copy {d})") for p in picks])], noisy
         )
-        target.index.store.commit_document(
-            DocumentRecord(
-                doc_id=f"scale-{d:05d}",
-                title=f"Scale document {d}",
-                source_type="guidance",
-                topics=[],
-                origin=f"upload:scale-{d}",
-                content_hash=version,
-                version=version,
-                chunks=n,
-            )
+        target.index.store.commit_documents(
+            [
+                DocumentRecord(
+                    doc_id=doc_id,
+                    title=f"Scale document {d}",
+                    source_type="guidance",
+                    topics=[],
+                    origin=f"upload:scale-{d}",
+                    content_hash=version,
+                    version=version,
+                    chunks=n,
+                )
+            ]
         )
     target.index.refresh()  # builds and saves BM25, so the timed start only loads it
 

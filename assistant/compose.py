@@ -216,7 +216,7 @@ class ExtractiveComposer:
         confidence = self.confidence(passages, best_overlap)
         if not sentences or not self.enough_evidence(passages, best_overlap):
             return Composition(ABSTAIN_MESSAGE, False, confidence, [])
-        chosen = self._select(sentences, passages)
+        chosen = self._select(sentences)
         answer, citations = self._render(chosen, passages)
         return Composition(answer, True, confidence, citations)
 
@@ -267,7 +267,7 @@ class ExtractiveComposer:
             score += 0.2
         return score
 
-    def _select(self, sentences: list[Sentence], passages: list[Passage]) -> list[Sentence]:
+    def _select(self, sentences: list[Sentence]) -> list[Sentence]:
         ranked = sorted(sentences, key=lambda s: s.score, reverse=True)
         best = ranked[0].score
         chosen: list[Sentence] = []

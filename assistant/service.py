@@ -18,7 +18,7 @@ from assistant.compose import (
     ExtractiveComposer,
 )
 from assistant.db.activity import ActivityLog, FeedbackItem, Gap
-from assistant.errors import NotFoundError, SignpostError, UnavailableError
+from assistant.errors import NotFoundError, SignpostError
 from assistant.llm import LLMComposer, LLMError
 from assistant.notices import jurisdiction_notice, review_notice, safeguarding_notice
 from assistant.query import correct_spelling, expand_query
@@ -38,7 +38,6 @@ from assistant.schemas import (
 from ingest.documents import DocumentError, DocumentRecord
 from ingest.knowledge_index import KnowledgeIndex
 from ingest.pipeline import Ingestor, IngestReport, Outcome, Progress
-from ingest.vector_store import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -83,17 +82,15 @@ class AssistantService:
         passages: list[Passage] = []
         question_id = uuid.uuid4().hex
         redaction = redact(request.question)
-        try:
-            if not self.index.records():
-                composition = Composition(NO_DOCUMENTS_MESSAGE, False, 0.0, [])
-            else:
-                query = self._query(redaction.text)
-                passages = self.retriever.retrieve(query, request.top_k, request.filters)
-                composition = self.composer.compose(query, passages)
-                if composition.answered and self.llm is not None:
-                    composition = self._with_llm(redaction.text, passages, composition)
-        except StoreUnavailable as exc:
-            raise UnavailableError("index_unavailable", str(exc)) from exc
+        # an unreachable index raises StoreUnavailable; each surface reports it (HTTP: 503)
+        if not self.index.records():
+            composition = Composition(NO_DOCUMENTS_MESSAGE, False, 0.0, [])
+        else:
+            query = self._query(redaction.text)
+            passages = self.retriever.retrieve(query, request.top_k, request.filters)
+            composition = self.composer.compose(query, passages)
+            if composition.answered and self.llm is not None:
+                composition = self._with_llm(redaction.text, passages, composition)
         composition.notices[:0] = self._notices(redaction, composition, passages)
         if record:
             self.activity.record_question(
@@ -184,12 +181,9 @@ class AssistantService:
         return questions, feedback
 
     def check_ready(self) -> None:
-        """Raise UnavailableError naming what is unreachable."""
-        try:
-            self.index.store.heartbeat()
-        except StoreUnavailable as exc:
-            raise UnavailableError("index_unavailable", str(exc)) from exc
-        self.activity.ping()
+        """Raise StoreUnavailable or UnavailableError naming what is unreachable."""
+        self.index.store.heartbeat()  # StoreUnavailable
+        self.activity.ping()  # UnavailableError
 
     def _with_llm(
         self, question: str, passages: list[Passage], extractive: Composition
@@ -214,11 +208,8 @@ class AssistantService:
         )
 
     def search(self, request: SearchRequest) -> SearchResponse:
-        try:
-            query = self._query(request.query)
-            passages = self.retriever.retrieve(query, request.top_k, request.filters)
-        except StoreUnavailable as exc:
-            raise UnavailableError("index_unavailable", str(exc)) from exc
+        query = self._query(request.query)
+        passages = self.retriever.retrieve(query, request.top_k, request.filters)
         return SearchResponse(
             results=[
                 SearchResult(

@@ -90,6 +90,3 @@ class KnowledgeIndex:
         ]
         self.store.delete_ids(orphans)
         return len(orphans)
-
-    def chunk_count(self) -> int:
-        return sum(r.chunks for r in self.records().values())

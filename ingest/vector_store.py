@@ -148,19 +148,6 @@ class ChromaStore:
         return records
 
     @_guarded
-    def commit_document(self, record: DocumentRecord) -> None:
-        """The commit point of an ingest: from now on readers see `record.version`."""
-        marker = np.zeros(self._dimension, dtype=np.float32)
-        marker[0] = 1.0
-        self.catalog.upsert(
-            ids=[record.doc_id],
-            embeddings=[marker.tolist()],
-            metadatas=[_record_to_meta(record)],
-            documents=[record.title],
-        )
-        self._bump_revision()
-
-    @_guarded
     def commit_documents(self, records: Sequence[DocumentRecord]) -> None:
         """Commit several documents in one write (their chunks must already be in)."""
         if not records:
@@ -207,29 +194,6 @@ class ChromaStore:
         self._bump_revision()
 
     # -- chunks --------------------------------------------------------------------------
-    @_guarded
-    def put_chunks(
-        self,
-        doc_id: str,
-        version: str,
-        chunks: Sequence[tuple[str | None, str]],
-        embeddings: np.ndarray,
-    ) -> list[str]:
-        ids = [chunk_id(doc_id, version, i) for i in range(len(chunks))]
-        for start in range(0, len(ids), _PAGE):
-            end = start + _PAGE
-            self.chunks.upsert(
-                ids=ids[start:end],
-                embeddings=embeddings[start:end],
-                documents=[text for _, text in chunks[start:end]],
-                metadatas=[
-                    {"doc_id": doc_id, "version": version, "idx": start + i}
-                    | ({"section": section} if section else {})
-                    for i, (section, _) in enumerate(chunks[start:end])
-                ],
-            )
-        return ids
-
     @_guarded
     def delete_chunks(self, doc_id: str, *, keep_version: str | None = None) -> None:
         where: dict[str, object] = {"doc_id": doc_id}
