@@ -60,18 +60,19 @@ class HybridRetriever:
         if allowed is not None and not allowed:
             return []
         vector = self.embedder.embed_query(query)
-        dense = [
-            h
-            for h in self.index.store.query(vector, self.candidates, doc_ids=allowed)
-            if self.index.is_current(h.chunk)
-        ]
+        dense = self.index.store.nearest(vector, self.candidates, doc_ids=allowed)
         lexical = self.index.lexical_search(query, self.candidates, doc_ids=allowed)
 
         lexical_scores = {hit.chunk_id: hit.score for hit in lexical}
-        known = {h.chunk.chunk_id: (h.chunk, h.similarity) for h in dense}
-        missing = [cid for cid in lexical_scores if cid not in known]
-        for cid, (chunk, stored_vector) in self.index.store.get_chunks(missing).items():
-            known[cid] = (chunk, float(np.dot(stored_vector, vector)))
+        similarities = dict(dense)
+        wanted = list(dict.fromkeys([*similarities, *lexical_scores]))
+        known: dict[str, tuple[StoredChunk, float]] = {}
+        for cid, (chunk, stored_vector) in self.index.store.get_chunks(wanted).items():
+            if self.index.is_current(chunk):
+                similarity = similarities.get(cid)
+                if similarity is None:  # found by BM25 only
+                    similarity = float(np.dot(stored_vector, vector))
+                known[cid] = (chunk, similarity)
 
         fused: dict[str, float] = {}
         if self.fusion == "convex":
@@ -82,8 +83,8 @@ class HybridRetriever:
                     lexical_scores.get(cid, 0.0) / top_lexical
                 )
         else:
-            for rank, hit in enumerate(dense):
-                fused[hit.chunk.chunk_id] = 1.0 / (RRF_K + rank + 1)
+            for rank, cid in enumerate(c for c, _ in dense if c in known):
+                fused[cid] = 1.0 / (RRF_K + rank + 1)
             for rank, lhit in enumerate(lexical):
                 fused[lhit.chunk_id] = fused.get(lhit.chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
 

@@ -126,8 +126,10 @@ class AssistantService:
         return response, passages
 
     def warm_up(self) -> None:
-        """Load the model and the lexical index now rather than on the first question."""
+        """Load the model, the lexical index and the chunks now rather than on the first
+        questions."""
         self.index.records()
+        self.index.store.preload()
         self.retriever.embedder.embed_query("warm up")
 
     def _notices(

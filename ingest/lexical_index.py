@@ -27,6 +27,8 @@ STOPWORDS = sorted(
     set(STOPWORDS_EN_PLUS) | {"could", "would", "might", "must", "shall", "may", "also"}
 )
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+_TOKENS = re.compile(r"(?u)\b\w\w+\b")  # bm25s.tokenize's default pattern
+_STOPSET = frozenset(STOPWORDS)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
@@ -48,13 +50,13 @@ class LexicalIndex:
         self.fingerprint: str | None = None
 
     def tokenize(self, texts: list[str]) -> list[list[str]]:
-        return bm25s.tokenize(
-            texts,
-            stopwords=STOPWORDS,
-            stemmer=self._stemmer.stemWords,
-            return_ids=False,
-            show_progress=False,
-        )
+        """What `bm25s.tokenize(texts, stopwords=STOPWORDS, stemmer=..., return_ids=False)`
+        returns, token for token (a test holds them equal), without its per-text set-up:
+        a query's words and every candidate sentence are tokenised on each request."""
+        stem = self._stemmer.stemWords
+        return [
+            stem([w for w in _TOKENS.findall(text.lower()) if w not in _STOPSET]) for text in texts
+        ]
 
     def load(self, fingerprint: str) -> bool:
         """Load the saved index if it was built for `fingerprint`."""
@@ -147,7 +149,7 @@ class LexicalIndex:
             if not mask.any():
                 return []
         found, scores = retriever.retrieve(
-            tokens, k=min(k, len(ids)), show_progress=False, weight_mask=mask, n_threads=1
+            tokens, k=min(k, len(ids)), show_progress=False, weight_mask=mask, n_threads=0
         )
         return [
             LexicalHit(ids[int(i)], float(s))

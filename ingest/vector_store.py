@@ -11,7 +11,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,7 @@ from ingest.documents import DocumentRecord
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
+    from chromadb.api.types import GetResult
 
 T = TypeVar("T")
 CHUNKS = "signpost_chunks"
@@ -32,6 +35,7 @@ CATALOG = "signpost_documents"
 META = "signpost_meta"  # one record: the catalog's revision, bumped on every change
 _HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighbors": 32}
 _PAGE = 2000
+CHUNK_CACHE = 8192  # chunks kept in memory (~3 KB each with the vector)
 
 
 class StoreUnavailable(RuntimeError):
@@ -46,12 +50,6 @@ class StoredChunk:
     index: int
     section: str | None
     text: str
-
-
-@dataclass
-class DenseHit:
-    chunk: StoredChunk
-    similarity: float
 
 
 def _connect(path: Path, url: str | None) -> ClientAPI:
@@ -95,6 +93,8 @@ class ChromaStore:
     def __init__(self, path: Path, url: str | None, *, embedding_model: str, dimension: int):
         self._client = _connect(path, url)
         self._dimension = dimension
+        self._cache: OrderedDict[str, tuple[StoredChunk, np.ndarray]] = OrderedDict()
+        self._cache_lock = threading.Lock()
         meta = {"embedding_model": embedding_model, "dimension": dimension}
         try:
             self.chunks = self._collection(CHUNKS, meta)
@@ -230,17 +230,52 @@ class ChromaStore:
 
     @_guarded
     def get_chunks(self, ids: Sequence[str]) -> dict[str, tuple[StoredChunk, np.ndarray]]:
-        """Chunks by id, with their stored embeddings."""
-        if not ids:
-            return {}
-        got = self.chunks.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
-        vectors = got["embeddings"] if got["embeddings"] is not None else []
-        return {
-            cid: (_stored(cid, text, dict(meta)), np.asarray(vec, dtype=np.float32))
-            for cid, text, meta, vec in zip(
-                got["ids"], got["documents"] or [], got["metadatas"] or [], vectors, strict=False
+        """Chunks by id, with their stored embeddings. A chunk id names its document version
+        and so never changes content: recently used chunks are served from memory."""
+        found: dict[str, tuple[StoredChunk, np.ndarray]] = {}
+        with self._cache_lock:
+            for cid in ids:
+                hit = self._cache.get(cid)
+                if hit is not None:
+                    self._cache.move_to_end(cid)
+                    found[cid] = hit
+        missing = [cid for cid in ids if cid not in found]
+        if not missing:
+            return found
+        fetched = _with_vectors(
+            self.chunks.get(ids=missing, include=["documents", "metadatas", "embeddings"])
+        )
+        with self._cache_lock:
+            self._cache.update(fetched)
+            while len(self._cache) > CHUNK_CACHE:
+                self._cache.popitem(last=False)
+        return found | fetched
+
+    @_guarded
+    def preload(self, limit: int = CHUNK_CACHE) -> int:
+        """Fill the chunk cache (at start-up, so early questions need no fetch): all of a
+        knowledge base up to `limit` chunks."""
+        loaded = 0
+        while loaded < limit:
+            got = self.chunks.get(
+                include=["documents", "metadatas", "embeddings"],
+                limit=min(_PAGE, limit - loaded),
+                offset=loaded,
             )
-        }
+            if not got["ids"]:
+                break
+            vectors = got["embeddings"] if got["embeddings"] is not None else []
+            with self._cache_lock:
+                for cid, text, meta, vec in zip(
+                    got["ids"],
+                    got["documents"] or [],
+                    got["metadatas"] or [],
+                    vectors,
+                    strict=False,
+                ):
+                    self._cache[cid] = (_stored(cid, text, dict(meta)), np.asarray(vec, np.float32))
+            loaded += len(got["ids"])
+        return loaded
 
     @_guarded
     def delete_ids(self, ids: list[str]) -> None:
@@ -248,33 +283,24 @@ class ChromaStore:
             self.chunks.delete(ids=ids[start : start + _PAGE])
 
     @_guarded
-    def query(
+    def nearest(
         self, vector: np.ndarray, k: int, *, doc_ids: Sequence[str] | None = None
-    ) -> list[DenseHit]:
+    ) -> list[tuple[str, float]]:
+        """The ids of the `k` chunks closest to `vector`, with their cosine similarity. Only
+        ids and distances come back: texts are fetched (or found in memory) by `get_chunks`."""
         where = None
         if doc_ids is not None:
             if not doc_ids:
                 return []
             where = {"doc_id": {"$in": list(doc_ids)}}
-        count = self.chunks.count()
-        if count == 0:
-            return []
         got = self.chunks.query(
             query_embeddings=[vector.tolist()],
-            n_results=min(k, count),
+            n_results=k,
             where=cast("dict", where) if where else None,
-            include=["documents", "metadatas", "distances"],
+            include=["distances"],
         )
-        hits: list[DenseHit] = []
-        for cid, text, meta, dist in zip(
-            got["ids"][0],
-            (got["documents"] or [[]])[0],
-            (got["metadatas"] or [[]])[0],
-            (got["distances"] or [[]])[0],
-            strict=False,
-        ):
-            hits.append(DenseHit(_stored(cid, text, dict(meta)), 1.0 - float(dist)))
-        return hits
+        distances = (got["distances"] or [[]])[0]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(got["ids"][0], distances, strict=False)]
 
 
 def chunk_id(doc_id: str, version: str, index: int) -> str:
@@ -285,6 +311,16 @@ def fingerprint(records: dict[str, DocumentRecord]) -> str:
     """Changes whenever any document is added, replaced or removed."""
     items = sorted((r.doc_id, r.version) for r in records.values())
     return hashlib.sha256(json.dumps(items).encode()).hexdigest()[:16]
+
+
+def _with_vectors(got: GetResult) -> dict[str, tuple[StoredChunk, np.ndarray]]:
+    vectors = got["embeddings"] if got["embeddings"] is not None else []
+    return {
+        cid: (_stored(cid, text, dict(meta)), np.asarray(vec, dtype=np.float32))
+        for cid, text, meta, vec in zip(
+            got["ids"], got["documents"] or [], got["metadatas"] or [], vectors, strict=False
+        )
+    }
 
 
 def _stored(cid: str, text: str | None, meta: dict[str, object]) -> StoredChunk:

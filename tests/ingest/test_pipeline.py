@@ -170,3 +170,41 @@ def test_lexical_index_is_persisted_and_reloaded(
     rebuilt = make_service()
     assert rebuilt.index.lexical_search("Unison personalisation survey", 5)
     assert (tmp_path / "data" / "lexical" / "state.json").is_file()
+
+
+def test_lexical_tokens_match_bm25s_tokenize(service, shared_corpus: Path) -> None:  # noqa: ANN001
+    """The per-request tokenizer is a fast copy of bm25s.tokenize: they must agree exactly,
+    or queries would be tokenised differently from the index."""
+    import bm25s
+
+    from ingest.lexical_index import STOPWORDS
+
+    lexical = service.index.lexical
+    lines = [
+        line
+        for path in sorted(shared_corpus.iterdir())
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
+    ]
+    lines += ["", "   ", "Café naïve £40 2014 a_b x", "Can't, won't — it's the PA's"]
+    expected = bm25s.tokenize(
+        lines,
+        stopwords=STOPWORDS,
+        stemmer=lexical._stemmer.stemWords,
+        return_ids=False,
+        show_progress=False,
+    )
+    assert lexical.tokenize(lines) == expected
+    assert sum(map(len, expected)) > 1000
+
+
+def test_replaced_document_is_never_served_from_the_chunk_cache(service, tmp_path: Path) -> None:  # noqa: ANN001
+    path = write(tmp_path / "kb" / "dp-family.md", DIRECT_PAYMENTS_MD)
+    service.ingest([path])
+    service.warm_up()  # fills the chunk cache with the first version
+    query = SearchRequest(query="culturally appropriate care from a relative", top_k=3)
+    assert "culturally appropriate" in service.search(query).results[0].text
+    write(path, DIRECT_PAYMENTS_MD.replace("culturally appropriate care", "care in Welsh"))
+    service.ingest([path])
+    texts = " ".join(r.text for r in service.search(query).results)
+    assert "care in Welsh" in texts
+    assert "culturally appropriate" not in texts
