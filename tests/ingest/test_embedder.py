@@ -31,7 +31,8 @@ def test_onnx_vectors_match_sentence_transformers(
     torch = Embedder(backend="torch")
     texts = _texts(shared_corpus)
     got, want = onnx.embed_documents(texts), torch.embed_documents(texts)
-    assert onnx.backend == "onnx" and torch.backend == "torch"
+    assert onnx.backend == "onnx"
+    assert torch.backend == "torch"
     assert got.shape == want.shape == (len(texts), 384)
     assert np.abs(got - want).max() < 1e-5
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
