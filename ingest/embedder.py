@@ -9,12 +9,12 @@ import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from ingest.documents import DocumentError
-from ingest.onnx_backend import OnnxEncoder, cached_export, exportable
+from ingest.onnx_backend import OnnxEncoder, cached_export, default_cache_dir, exportable
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,8 @@ class Embedder:
     """Normalised embeddings; the model is loaded on first use, once per process.
 
     `backend="auto"` runs the model on ONNX Runtime when it can be exported (see onnx_backend),
-    with the export kept in `cache_dir` (in memory when None); otherwise, or with
+    with the export kept in `cache_dir` (default: the user's cache directory; in memory when
+    None); otherwise, or with
     `backend="torch"`, on sentence-transformers. Both give the same vectors.
     """
 
@@ -59,7 +60,7 @@ class Embedder:
         self,
         model: str | None = None,
         *,
-        cache_dir: Path | None = None,
+        cache_dir: Path | None | Literal["default"] = "default",
         backend: str = "auto",
         batch_size: int = 64,
         cache_size: int = 512,
@@ -70,7 +71,7 @@ class Embedder:
         self._model: SentenceTransformer | None = None
         self._onnx: OnnxEncoder | None = None
         self._use_onnx = backend == "auto" and exportable(self.model_path)
-        self._cache_dir = cache_dir
+        self._cache_dir = default_cache_dir() if cache_dir == "default" else cache_dir
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size

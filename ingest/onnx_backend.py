@@ -3,10 +3,11 @@ sentence-transformers (max difference ~1e-7), at a fraction of the per-call cost
 
 sentence-transformers' own ONNX backend needs optimum-onnx, which pins transformers below 4.58, so
 it cannot be installed beside the transformers 5 here. Instead the packaged PyTorch model is
-exported once with `torch.onnx.export` (offline, ~1.5 s) and kept beside the index; later processes
-load only ONNX Runtime and the `tokenizers` tokenizer, never torch (~0.3 s and ~200 MB instead of
-~4.5 s and ~800 MB). Only the plain Transformer -> mean Pooling (-> Normalize) layout is exported;
-any other model stays on sentence-transformers.
+exported once with `torch.onnx.export` (offline, ~1.5 s) into the user's cache directory
+($XDG_CACHE_HOME/signpost, else ~/.cache/signpost; kept in memory when that is not writable);
+later processes load only ONNX Runtime and the `tokenizers` tokenizer, never torch (~0.3 s and
+~200 MB instead of ~4.5 s and ~800 MB). Only the plain Transformer -> mean Pooling
+(-> Normalize) layout is exported; any other model stays on sentence-transformers.
 """
 
 from __future__ import annotations
@@ -109,17 +110,27 @@ def export(model: SentenceTransformer) -> bytes:
     return buffer.getvalue()
 
 
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "signpost" / "models"
+
+
 def cached_export(model_path: Path, name: str, cache_dir: Path | None, load: Any) -> bytes | Path:
     """The exported model: a file in `cache_dir` (written once, atomically), or bytes in memory
-    when there is no cache directory. `load` returns the sentence-transformers model."""
-    if cache_dir is None:
-        return export(load())
-    target = cache_dir / f"{name}-{model_digest(model_path)}.onnx"
-    if target.is_file():
+    when there is no cache directory or it cannot be written. `load` returns the
+    sentence-transformers model."""
+    target = cache_dir / f"{name}-{model_digest(model_path)}.onnx" if cache_dir else None
+    if target is not None and target.is_file():
         return target
     data = export(load())
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=cache_dir, suffix=".part")
+    if target is None:
+        return data
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=target.parent, suffix=".part")
+    except OSError as exc:
+        log.info("keeping the exported model in memory (%s is not writable: %s)", cache_dir, exc)
+        return data
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)

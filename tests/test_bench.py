@@ -41,8 +41,11 @@ def test_bench_writes_every_figure_and_the_report(tmp_path: Path) -> None:
     figures = json.loads(result.stdout)
     assert figures["ingest"]["chunks"] > 150
     assert figures["ingest"]["ingest_vs_encode"] > 0
+    assert figures["ingest"]["ingest_vs_backend_encode"] > 0
+    assert figures["ingest"]["backend"] == "onnx"
     ask = figures["ask"]
-    assert {"ask_p50_vs_raw", "hit5", "peer_hit5", "ask_p50_vs_peer"} <= set(ask)
+    assert {"ask_p50_vs_raw", "ask_p50_vs_backend_raw", "hit5", "peer_hit5"} <= set(ask)
+    assert "ask_p50_vs_peer" in ask
     assert 0 <= ask["peer_hit5"] <= 1
     assert ask["hit5"] >= 0.9, "the golden set must still be found"
     assert figures["load"]["errors"] == 0

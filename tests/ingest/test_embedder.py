@@ -73,3 +73,12 @@ def test_a_model_with_another_pooling_stays_on_sentence_transformers(
     assert cls.backend == "torch"
     assert cls.embed_query("hello").shape == (384,)
     assert not (tmp_path / "models").exists()
+
+
+def test_an_unwritable_cache_keeps_the_export_in_memory(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go")
+    embedder = Embedder(cache_dir=blocker / "models")
+    assert embedder.embed_query("hello").shape == (384,)
+    assert embedder.backend == "onnx"
+    assert blocker.read_text() == "a file where the cache folder would go"
