@@ -315,8 +315,20 @@ def scale_worker(data: Path, questions_file: Path) -> Figures:
         t = time.perf_counter()
         service.answer(AskRequest(question=question), record=False)
         timings.append(time.perf_counter() - t)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"ready_s": round(ready_s, 2), **summarise_ms(timings), "peak_rss_mb": round(rss_mb, 1)}
+    return {"ready_s": round(ready_s, 2), **summarise_ms(timings), "peak_rss_mb": peak_rss_mb()}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux keeps `ru_maxrss` across exec, so a worker
+    started by the (large) bench process would report the bench's peak; VmHWM belongs to the
+    worker's own address space."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def measure_scale(config: BenchConfig, base: Path, embedder: Embedder) -> list[Figures]:
