@@ -318,16 +318,18 @@ def scale_worker(data: Path, questions_file: Path) -> Figures:
     return {"ready_s": round(ready_s, 2), **summarise_ms(timings), "peak_rss_mb": peak_rss_mb()}
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident memory. Linux keeps `ru_maxrss` across exec, so a worker
-    started by the (large) bench process would report the bench's peak; VmHWM belongs to the
-    worker's own address space."""
+def peak_rss_mb(pid: int | str = "self") -> float | None:
+    """A process's peak resident memory (None when unknown). Linux keeps `ru_maxrss` across
+    exec, so a worker started by the (large) bench process would report the bench's peak;
+    VmHWM belongs to the process's own address space."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         pass
+    if pid != "self":
+        return None
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
@@ -393,6 +395,7 @@ def measure_load(config: BenchConfig, data: Path, clients: int = 16) -> Figures:
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - started
+        server_rss = peak_rss_mb(process.pid)
     finally:
         process.terminate()
         process.wait()
@@ -402,6 +405,7 @@ def measure_load(config: BenchConfig, data: Path, clients: int = 16) -> Figures:
         **summarise_ms(timings),
         "errors": errors,
         "serve_ready_s": round(ready_s, 2),
+        "server_peak_rss_mb": server_rss,
     }
     config.say(f"load: {figures}")
     return figures

@@ -50,6 +50,7 @@ def test_bench_writes_every_figure_and_the_report(tmp_path: Path) -> None:
     assert ask["hit5"] >= 0.9, "the golden set must still be found"
     assert figures["load"]["errors"] == 0
     assert figures["load"]["clients"] == 16
+    assert figures["load"]["server_peak_rss_mb"] > 100
     assert [row["chunks"] for row in figures["scale"]] == [300]
     assert figures["scale"][0]["peak_rss_mb"] > 0
     out = tmp_path / "out"
