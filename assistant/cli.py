@@ -110,7 +110,7 @@ def ask(
     """Answer one question from the knowledge base, with citations."""
     from pydantic import ValidationError
 
-    from assistant.schemas import AskRequest
+    from assistant.schemas import AskRequest, error_text
 
     try:
         request = AskRequest.model_validate(
@@ -123,7 +123,7 @@ def ask(
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
-        raise typer.BadParameter(f"invalid {where}: {err['msg']}") from None
+        raise typer.BadParameter(f"invalid {where}: {error_text(err)}") from None
     response = _service().ask(request, surface="cli")
     if as_json:
         _echo_json(response.model_dump())

@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 
 from ingest.documents import SOURCE_TYPES, SourceType
 
-Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+# Unicode White_Space: what the validator's `\S` (a Rust regex) does not match.
+_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
+    map(chr, range(0x2000, 0x200B))
+)
+
+
+def _strip(text: str) -> str:
+    return text.strip(_SPACE)
+
+
+# Lengths are checked on the text as sent (as the OpenAPI schema states them), then it is
+# stripped; a question must hold a non-space character, so it is never empty after stripping.
+Question = Annotated[
+    str, StringConstraints(min_length=1, max_length=2000, pattern=r"\S"), AfterValidator(_strip)
+]
+Comment = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_strip)]
+
+
+def error_text(error: Mapping[str, Any]) -> str:
+    """Pydantic's message for one validation error, in plain words where it has none."""
+    if error.get("type") == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == (
+        r"\S"
+    ):
+        return "must not be blank"
+    return str(error.get("msg", "invalid value"))
 
 
 class Filters(BaseModel):
@@ -48,7 +73,7 @@ class SearchRequest(BaseModel):
 class FeedbackRequest(BaseModel):
     question_id: str = Field(min_length=1, max_length=64)
     helpful: bool
-    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    comment: Comment | None = None
 
 
 class FeedbackResponse(BaseModel):

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from assistant.errors import SignpostError, UnavailableError
+from assistant.schemas import error_text
 from ingest.vector_store import StoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ def _validation_message(exc: RequestValidationError) -> tuple[int, str, str]:
     first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
     loc = [str(p) for p in first.get("loc", ()) if p != "body"]
     where = ".".join(loc) or "body"
-    return 422, "invalid_request", f"{where}: {first.get('msg', 'invalid value')}"
+    return 422, "invalid_request", f"{where}: {error_text(first)}"
 
 
 def _allowed_methods(app: FastAPI, request: Request) -> list[str]:

@@ -70,6 +70,20 @@ async def test_bad_ask_bodies_get_json_errors(
     )
 
 
+async def test_question_limits_are_the_schema_s_limits(client: httpx.AsyncClient) -> None:
+    """Lengths count the text as sent, as /openapi.json says; padding is stripped after."""
+    schema = (await client.get("/openapi.json")).json()
+    question = schema["components"]["schemas"]["AskRequest"]["properties"]["question"]
+    assert (question["minLength"], question["maxLength"], question["pattern"]) == (1, 2000, r"\S")
+    padded = " " + "x" * 2000  # 2,001 characters: over the limit although 2,000 after stripping
+    assert_error(await client.post("/ask", json={"question": padded}), 422, "invalid_request")
+    blank = assert_error(
+        await client.post("/ask", json={"question": " \n\t "}), 422, "invalid_request"
+    )
+    ok = await client.post("/ask", json={"question": "\u2003 " + "x" * 1990 + " \n"})
+    assert ok.status_code == 200
+
+
 async def test_malformed_json_unknown_route_and_wrong_method(client: httpx.AsyncClient) -> None:
     assert_error(
         await client.post(
