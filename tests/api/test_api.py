@@ -80,6 +80,7 @@ async def test_question_limits_are_the_schema_s_limits(client: httpx.AsyncClient
     blank = assert_error(
         await client.post("/ask", json={"question": " \n\t "}), 422, "invalid_request"
     )
+    assert blank["message"] == "question: must not be blank"
     ok = await client.post("/ask", json={"question": "\u2003 " + "x" * 1990 + " \n"})
     assert ok.status_code == 200
 
