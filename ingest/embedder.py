@@ -52,8 +52,8 @@ class Embedder:
 
     `backend="auto"` runs the model on ONNX Runtime when it can be exported (see onnx_backend),
     with the export kept in `cache_dir` (default: the user's cache directory; in memory when
-    None); otherwise, or with
-    `backend="torch"`, on sentence-transformers. Both give the same vectors.
+    None); otherwise, or with `backend="torch"`, on sentence-transformers. Both give the same
+    vectors.
     """
 
     def __init__(

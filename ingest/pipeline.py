@@ -10,11 +10,8 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
 
 from ingest.chunking import Chunker
 from ingest.documents import (
@@ -125,25 +122,17 @@ class Ingestor:
         by_origin = {r.origin: r for r in catalog.values()}
         batch: list[_Prepared] = []
         claimed = {doc_id: r.origin for doc_id, r in catalog.items()}  # doc id -> origin
-        # while one batch is written to the index, the next is read, chunked and embedded
-        with ThreadPoolExecutor(1, thread_name_prefix="index-writer") as writer:
-            writing: Future[list[Outcome]] | None = None
-            for path in files:
-                prepared = self._prepare_file(path, by_origin, claimed)
-                if isinstance(prepared, Outcome):
-                    report.outcomes.append(prepared)
-                    if progress:
-                        progress(str(path))
-                    continue
-                batch.append(prepared)
-                if sum(len(p.chunks) for p in batch) >= EMBED_BATCH_CHUNKS:
-                    vectors = self._embed(batch)
-                    if writing is not None:
-                        report.outcomes.extend(writing.result())
-                    writing = writer.submit(self._store, batch, vectors, by_origin, progress)
-                    batch = []
-            if writing is not None:
-                report.outcomes.extend(writing.result())
+        for path in files:
+            prepared = self._prepare_file(path, by_origin, claimed)
+            if isinstance(prepared, Outcome):
+                report.outcomes.append(prepared)
+                if progress:
+                    progress(str(path))
+                continue
+            batch.append(prepared)
+            if sum(len(p.chunks) for p in batch) >= EMBED_BATCH_CHUNKS:
+                report.outcomes.extend(self._write_batch(batch, by_origin, progress))
+                batch = []
         report.outcomes.extend(self._write_batch(batch, by_origin, progress))
         self.index.refresh()
         return report
@@ -227,24 +216,14 @@ class Ingestor:
         by_origin: dict[str, DocumentRecord],
         progress: Progress | None,
     ) -> list[Outcome]:
+        """Embed the chunks of several documents in one call (the model is fastest with big
+        batches), then write and commit each document on its own."""
         if not batch:
             return []
-        return self._store(batch, self._embed(batch), by_origin, progress)
-
-    def _embed(self, batch: list[_Prepared]) -> np.ndarray:
-        """The chunks of several documents in one call (the model is fastest on many)."""
-        return self.embedder.embed_documents(
-            [retrieval_text(p.document.title, c.section, c.text) for p in batch for c in p.chunks]
-        )
-
-    def _store(
-        self,
-        batch: list[_Prepared],
-        vectors: np.ndarray,
-        by_origin: dict[str, DocumentRecord],
-        progress: Progress | None,
-    ) -> list[Outcome]:
-        """Write and commit each document of an embedded batch."""
+        texts = [
+            retrieval_text(p.document.title, c.section, c.text) for p in batch for c in p.chunks
+        ]
+        vectors = self.embedder.embed_documents(texts)
         for prepared in batch:
             if prepared.existing is not None and prepared.existing.doc_id != prepared.doc_id:
                 self._delete(prepared.existing)  # its id changed (front matter `id:` edited)

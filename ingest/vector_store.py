@@ -264,16 +264,8 @@ class ChromaStore:
             )
             if not got["ids"]:
                 break
-            vectors = got["embeddings"] if got["embeddings"] is not None else []
             with self._cache_lock:
-                for cid, text, meta, vec in zip(
-                    got["ids"],
-                    got["documents"] or [],
-                    got["metadatas"] or [],
-                    vectors,
-                    strict=False,
-                ):
-                    self._cache[cid] = (_stored(cid, text, dict(meta)), np.asarray(vec, np.float32))
+                self._cache.update(_with_vectors(got))
             loaded += len(got["ids"])
         return loaded
 
