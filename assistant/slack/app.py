@@ -114,6 +114,8 @@ def create_slack_app(service: AssistantService, settings: Settings) -> App:
                 )
                 return
             response = service.ask(AskRequest(question=question[:2000]), surface="slack")
+            if thread_ts:  # before the answer shows: a quick follow-up must find the thread ours
+                service.remember_thread(channel, thread_ts)
             client.chat_postMessage(
                 channel=channel,
                 thread_ts=thread_ts,
@@ -121,8 +123,6 @@ def create_slack_app(service: AssistantService, settings: Settings) -> App:
                 blocks=blocks.answer_blocks(response),
                 unfurl_links=False,
             )
-            if thread_ts:
-                service.remember_thread(channel, thread_ts)
         except Exception:  # never silent: the user gets an apology and a reference
             reference = uuid.uuid4().hex[:10]
             logger.exception("slack answer failed", extra={"reference": reference})
