@@ -21,17 +21,17 @@ def _strip(text: str) -> str:
 
 # Lengths are checked on the text as sent (as the OpenAPI schema states them), then it is
 # stripped; a question must hold a non-space character, so it is never empty after stripping.
+NOT_BLANK = r"\S"
 Question = Annotated[
-    str, StringConstraints(min_length=1, max_length=2000, pattern=r"\S"), AfterValidator(_strip)
+    str, StringConstraints(min_length=1, max_length=2000, pattern=NOT_BLANK), AfterValidator(_strip)
 ]
 Comment = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_strip)]
 
 
 def error_text(error: Mapping[str, Any]) -> str:
     """Pydantic's message for one validation error, in plain words where it has none."""
-    if error.get("type") == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == (
-        r"\S"
-    ):
+    pattern = error.get("ctx", {}).get("pattern")
+    if error.get("type") == "string_pattern_mismatch" and pattern == NOT_BLANK:
         return "must not be blank"
     return str(error.get("msg", "invalid value"))
 

@@ -79,7 +79,7 @@ def test_must_show_scenario(tmp_path: Path, shared_corpus: Path) -> None:
     ("args", "status", "fragment"),
     [
         (("ask",), 2, "Missing argument"),
-        (("ask", "   "), 2, "invalid question"),
+        (("ask", "   "), 2, "invalid question: must not be blank"),
         (("ask", "x" * 2001), 2, "invalid question"),
         (("ask", "--top-k", "99", "question"), 2, "--top-k"),
         (("ask", "--source-type", "rumour", "question"), 2, "unknown source type"),
