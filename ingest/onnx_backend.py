@@ -189,15 +189,13 @@ class OnnxEncoder:
                 self._batch_session = self._session(threads=1)
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         groups = [order[i : i + BATCH] for i in range(0, len(order), BATCH)]
-        out = np.empty((len(texts), 0), dtype=np.float32)
         with ThreadPoolExecutor(self.workers, thread_name_prefix="embed") as pool:
-            results = pool.map(
+            in_order = pool.map(
                 lambda group: self._run(self._batch_session, [texts[i] for i in group]), groups
             )
-            for group, vectors in zip(groups, results, strict=True):
-                if out.shape[1] == 0:
-                    out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
-                out[group] = vectors
+            longest_first = np.concatenate(list(in_order))
+        out = np.empty_like(longest_first)
+        out[order] = longest_first
         return out
 
     def _run(self, session: Any, texts: list[str]) -> np.ndarray:
