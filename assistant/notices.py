@@ -4,7 +4,11 @@ of each source (legal duty, statutory guidance, practice guidance, curriculum, s
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from importlib import resources
+
+import yaml
 
 from ingest.documents import DocumentRecord
 
@@ -35,11 +39,43 @@ _PERSON = re.compile(
     r"i think|i(?:'m| am) worried)\b",
     re.I,
 )
-_NATIONS = {
-    "Wales": re.compile(r"\b(?:wales|welsh)\b", re.I),
-    "Scotland": re.compile(r"\b(?:scotland|scottish)\b", re.I),
-    "Northern Ireland": re.compile(r"\bnorthern ireland\b|\bnorthern irish\b", re.I),
+_NATION_WORDS = {
+    "Wales": ["Wales", "Welsh"],
+    "Scotland": ["Scotland", "Scottish"],
+    "Northern Ireland": ["Northern Ireland", "Northern Irish"],
 }
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold().replace("’", "'") for w in _WORD.findall(text)]
+
+
+@functools.cache
+def _gazetteer() -> tuple[dict[tuple[str, ...], str], int]:
+    """Place name (as a tuple of words) -> nation, from the shipped data file: the nations'
+    names plus the principal towns, cities and local authorities of each."""
+    raw = yaml.safe_load(resources.files("assistant.data").joinpath("places.yaml").read_text())
+    places: dict[tuple[str, ...], str] = {}
+    for nation, names in raw.items():
+        for name in [*names, *_NATION_WORDS[nation]]:
+            places[tuple(_words(name))] = nation
+    return places, max(map(len, places))
+
+
+def nations_named(text: str) -> list[str]:
+    """The UK nations other than England that a text names, directly or by a place in them."""
+    places, longest = _gazetteer()
+    words = _words(text)
+    named: list[str] = []
+    for start in range(len(words)):
+        for size in range(min(longest, len(words) - start), 0, -1):
+            nation = places.get(tuple(words[start : start + size]))
+            if nation is not None:
+                if nation not in named:
+                    named.append(nation)
+                break
+    return named
 
 
 def safeguarding_notice(question: str) -> str | None:
@@ -50,7 +86,7 @@ def safeguarding_notice(question: str) -> str | None:
 
 
 def jurisdiction_notice(question: str, cited: list[DocumentRecord]) -> str | None:
-    named = [nation for nation, pattern in _NATIONS.items() if pattern.search(question)]
+    named = nations_named(question)
     if not named or not cited:
         return None
     covered = [

@@ -1,7 +1,8 @@
 """Personal data out before anything is stored, logged or sent on.
 
-A careful rule set (no PyPI package ships an offline UK-aware model): NHS numbers (checksum
-validated), National Insurance numbers, UK postcodes, phone numbers, email addresses, dates of
+A careful rule set (no PyPI package ships an offline UK-aware model) that errs towards removing:
+every ten-digit number (labelled an NHS number when its check digit is valid or "NHS" precedes
+it), anything shaped like a National Insurance number or a UK postcode, allocated or not, phone numbers, email addresses, dates of
 birth, street addresses, and people's names (after an honorific, after "my client" and
 relationship words, after "called"/"named"). A detected name's parts are then removed wherever
 else they appear in the text.
@@ -21,14 +22,13 @@ PERSONAL_DATA_NOTICE = (
 _EMAIL = re.compile(r"\b[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\b")
 _NHS = re.compile(r"(?<![\d])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d])")
 _NHS_CUE = re.compile(r"\bNHS\s*(?:no\.?|number|num|#)?\s*:?\s*$", re.I)
-_NI = re.compile(
-    r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b",
-    re.I,
-)
+# Recall first: any two letters, six digits and A-D, in any spacing. HMRC's own example
+# (QQ 12 34 56 C) and unallocated prefixes are still somebody's number, or meant to look like one.
+_NI = re.compile(r"\b[A-Z][\s-]?[A-Z](?:[\s-]?\d){6}[\s-]?[A-D]\b", re.I)
 _PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)(?:\d[\s\-()]{0,2}){8,10}\d(?![\d])")
-_POSTCODE = re.compile(
-    r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.I
-)
+# Any outward code (one or two letters, a digit, an optional letter or digit) and inward code
+# (a digit, two letters): not only the letters Royal Mail allocates.
+_POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\b", re.I)
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
@@ -281,6 +281,7 @@ _KIND_ORDER = ["name", "nhs", "ni", "dob", "address", "postcode", "phone", "emai
 _KIND_LABELS = {
     "name": "a name",
     "nhs": "an NHS number",
+    "id": "an identifying number",
     "ni": "a National Insurance number",
     "dob": "a date of birth",
     "address": "an address",
@@ -291,6 +292,7 @@ _KIND_LABELS = {
 PLACEHOLDERS = {
     "name": "[name]",
     "nhs": "[NHS number]",
+    "id": "[ID number]",
     "ni": "[NI number]",
     "dob": "[date of birth]",
     "address": "[address]",
@@ -327,10 +329,11 @@ def redact(text: str) -> Redaction:
     def nhs(match: re.Match[str]) -> str:
         digits = "".join(match.groups())
         cued = bool(_NHS_CUE.search(out_ref[0][: match.start()]))
-        if nhs_checksum_ok(digits) or cued:
-            found["nhs"] += 1
-            return PLACEHOLDERS["nhs"]
-        return match.group(0)
+        # A bad check digit is still somebody's number (a typo in an NHS number, or another
+        # identifier): recall first, so every ten-digit number goes; only its label differs.
+        kind = "nhs" if nhs_checksum_ok(digits) or cued else "id"
+        found[kind] += 1
+        return PLACEHOLDERS[kind]
 
     out_ref = [out]
     out = _NHS.sub(nhs, out)

@@ -20,8 +20,12 @@ from assistant.service import AssistantService  # noqa: E402
 from ingest.embedder import Embedder  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
+# Trade-press style articles written for the tests (no front matter, as a trainer uploads them).
+ARTICLES = REPO / "tests" / "data" / "articles"
+SKILLS_ARTICLE = "pa-skills-gap.txt"  # the 82% / 49% personal assistants survey
+SKILLS_DOC = "pa-skills-gap"
+# The real Community Care articles beside the clone: only the `shared` test group reads them.
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
-SKILLS_ARTICLE = "000_a9f5712e992cce14.txt"  # the 82% / 49% personal assistants survey
 
 
 _real_connect = socket.socket.connect
@@ -53,8 +57,17 @@ def embedder() -> Embedder:
 
 
 @pytest.fixture(scope="session")
+def articles() -> Path:
+    """The five fixture articles shipped with the tests."""
+    return ARTICLES
+
+
+@pytest.fixture(scope="session")
 def shared_corpus() -> Path:
-    assert SHARED_CORPUS.is_dir(), f"the shared corpus is expected at {SHARED_CORPUS}"
+    """The real articles in ../shared/corpus, for the `shared` test group (pytest -m shared)."""
+    assert SHARED_CORPUS.is_dir(), (
+        f"the shared corpus is expected at {SHARED_CORPUS}; run this group beside ../shared"
+    )
     return SHARED_CORPUS
 
 
@@ -86,12 +99,12 @@ def service(make_service: ServiceFactory) -> AssistantService:
 
 @pytest.fixture(scope="session")
 def corpus_service(
-    tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, shared_corpus: Path
+    tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, articles: Path
 ) -> AssistantService:
-    """One index of the five shared articles, built once and only read by the tests using it."""
+    """One index of the five fixture articles, built once and only read by the tests using it."""
     data = tmp_path_factory.mktemp("corpus-data")
     svc = build_service(Settings(data_dir=data, _env_file=None), embedder=embedder)
-    report = svc.ingest([shared_corpus])
+    report = svc.ingest([articles])
     assert report.counts["added"] == 5, report.summary()
     return svc
 

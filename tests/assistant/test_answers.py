@@ -1,4 +1,4 @@
-"""End-to-end answering over the five shared articles: real model, real Chroma, real BM25."""
+"""End-to-end answering over the five fixture articles: real model, real Chroma, real BM25."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ import pytest
 
 from assistant.schemas import AskRequest, Filters, SearchRequest
 from assistant.service import AssistantService
-from tests.conftest import DIRECT_PAYMENTS_MD
+from tests.conftest import DIRECT_PAYMENTS_MD, SKILLS_DOC
 
-SKILLS_DOC = "000-a9f5712e992cce14"
 KIND_PREFIX = re.compile(
     r"^(?:Legal duty|Statutory guidance|Practice guidance|Curriculum|Survey(?:, \d{4})?): "
 )
@@ -93,9 +92,9 @@ def test_out_of_scope_questions_are_refused(
 @pytest.mark.parametrize(
     ("question", "expected_doc"),
     [
-        ("What did Ruth Cartwright say about care navigators and brokers?", "004-1c62e82004d2db36"),
-        ("Do social workers get enough training in personalisation?", "002-55488ffd345facfc"),
-        ("Is personalisation seen as positive by social workers?", "001-6304fa13fbf2734b"),
+        ("What did Owen Pryce say about care navigators and brokers?", "trust-social-workers"),
+        ("Do social workers get enough training in personalisation?", "training-reflective-practice"),
+        ("Is personalisation seen as positive by social workers?", "personalisation-impact-survey"),
         ("hey quick q - do SWs know how to employ PAs??", SKILLS_DOC),
     ],
 )
@@ -117,8 +116,8 @@ def test_search_returns_scored_passages(corpus_service: AssistantService) -> Non
     assert all(r.text and 0 <= r.score <= 1 for r in results.results)
 
 
-def test_filters_restrict_sources(service: AssistantService, shared_corpus) -> None:  # noqa: ANN001
-    service.ingest([shared_corpus])
+def test_filters_restrict_sources(service: AssistantService, articles) -> None:  # noqa: ANN001
+    service.ingest([articles])
     service.upload(DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp-family.md", metadata={})
     question = "Can my client pay her daughter as her PA?"
     guidance = service.ask(
@@ -150,9 +149,9 @@ def test_near_duplicate_passages_are_collapsed(service: AssistantService) -> Non
 
 
 def test_lexical_side_finds_exact_terms(corpus_service: AssistantService) -> None:
-    passages = corpus_service.retriever.retrieve("Helga Pile Unison national officer", 3)
+    passages = corpus_service.retriever.retrieve("Dana Whitfield union national officer", 3)
     assert passages[0].lexical > 0
-    assert "Helga Pile" in passages[0].chunk.text
+    assert "Dana Whitfield" in passages[0].chunk.text
 
 
 def test_empty_index_says_so(service: AssistantService) -> None:

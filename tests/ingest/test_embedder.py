@@ -15,21 +15,21 @@ from ingest.embedder import Embedder
 from ingest.onnx_backend import exportable
 
 
-def _texts(shared_corpus: Path) -> list[str]:
+def _texts(articles: Path) -> list[str]:
     """Real passages of different lengths, including one longer than the model's 256 tokens."""
     texts = []
-    for path in sorted(shared_corpus.iterdir()):
+    for path in sorted(articles.iterdir()):
         body = path.read_text(encoding="utf-8", errors="replace")
         texts += [body[:120], body[200:1100], body[:4000]]
     return [*texts, "can my client pay her daughter as her PA?", "x"]
 
 
 def test_onnx_vectors_match_sentence_transformers(
-    tmp_path: Path, embedder: Embedder, shared_corpus: Path
+    tmp_path: Path, embedder: Embedder, articles: Path
 ) -> None:
     onnx = Embedder(cache_dir=tmp_path / "models")
     torch = Embedder(backend="torch")
-    texts = _texts(shared_corpus)
+    texts = _texts(articles)
     got, want = onnx.embed_documents(texts), torch.embed_documents(texts)
     assert onnx.backend == "onnx"
     assert torch.backend == "torch"

@@ -47,21 +47,21 @@ def test_bad_front_matter_is_reported_with_the_reason(
 
 
 def test_plain_text_title_is_the_first_line_and_short_lines_become_sections(
-    shared_corpus: Path,
+    articles: Path,
 ) -> None:
-    doc = load_path(shared_corpus / "003_bcf7c47784668452.txt")
-    assert doc.title == "Don’t rush personalisation"
-    assert "## Confusing terminology" in doc.markdown
+    doc = load_path(articles / "slow-down-personalisation.txt")
+    assert doc.title == "Take personalisation one step at a time"
+    assert "## Jargon gets in the way" in doc.markdown
     # a real sentence is never mistaken for a heading
     assert "## For one person" not in doc.markdown
 
 
-def test_every_shared_article_loads(shared_corpus: Path) -> None:
-    for path in sorted(shared_corpus.glob("*.txt")):
+def test_every_fixture_article_loads(articles: Path) -> None:
+    for path in sorted(articles.glob("*.txt")):
         doc = load_path(path)
         assert doc.title, path
         assert len(doc.markdown) > 1000, path
-    assert "49%" in load_path(shared_corpus / SKILLS_ARTICLE).markdown
+    assert "49%" in load_path(articles / SKILLS_ARTICLE).markdown
 
 
 def test_html_headings_and_paragraphs() -> None:

@@ -17,11 +17,11 @@ def _chunk_ids(service) -> list[str]:  # noqa: ANN001
     return sorted(c.chunk_id for c in service.index.store.iter_chunks())
 
 
-def test_second_ingest_reports_every_file_unchanged(service, shared_corpus: Path) -> None:  # noqa: ANN001
-    first = service.ingest([shared_corpus])
+def test_second_ingest_reports_every_file_unchanged(service, articles: Path) -> None:  # noqa: ANN001
+    first = service.ingest([articles])
     assert first.counts["added"] == 5
     assert first.chunks > 20
-    second = service.ingest([shared_corpus])
+    second = service.ingest([articles])
     assert second.counts["unchanged"] == 5
     assert second.counts["added"] == second.counts["updated"] == 0
     assert "5 unchanged" in second.summary()
@@ -155,10 +155,10 @@ def test_sync_of_a_missing_folder_is_an_error(service, tmp_path: Path) -> None: 
 
 
 def test_lexical_index_is_persisted_and_reloaded(
-    make_service: ServiceFactory, shared_corpus: Path, tmp_path: Path
+    make_service: ServiceFactory, articles: Path, tmp_path: Path
 ) -> None:
     service = make_service()
-    service.ingest([shared_corpus])
+    service.ingest([articles])
     fp = service.index.lexical.fingerprint
     fresh = make_service()
     assert fresh.index.lexical.fingerprint is None
@@ -172,7 +172,7 @@ def test_lexical_index_is_persisted_and_reloaded(
     assert (tmp_path / "data" / "lexical" / "state.json").is_file()
 
 
-def test_lexical_tokens_match_bm25s_tokenize(service, shared_corpus: Path) -> None:  # noqa: ANN001
+def test_lexical_tokens_match_bm25s_tokenize(service, articles: Path) -> None:  # noqa: ANN001
     """The per-request tokenizer is a fast copy of bm25s.tokenize: they must agree exactly,
     or queries would be tokenised differently from the index."""
     import bm25s
@@ -182,7 +182,7 @@ def test_lexical_tokens_match_bm25s_tokenize(service, shared_corpus: Path) -> No
     lexical = service.index.lexical
     lines = [
         line
-        for path in sorted(shared_corpus.iterdir())
+        for path in sorted(articles.iterdir())
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
     ]
     lines += ["", "   ", "Café naïve £40 2014 a_b x", "Can't, won't — it's the PA's"]

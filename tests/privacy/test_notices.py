@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.notices import SAFEGUARDING_NOTICE, safeguarding_notice, source_kind
+from assistant.notices import SAFEGUARDING_NOTICE, nations_named, safeguarding_notice, source_kind
 from assistant.schemas import AskRequest
 from assistant.service import AssistantService
 from ingest.documents import DocumentRecord
@@ -64,6 +64,45 @@ def test_jurisdiction_notice_for_other_nations(dp_service: AssistantService) -> 
         AskRequest(question="Can my client pay her daughter who lives with her?")
     )
     assert not any("England" in n for n in england.notices)
+
+
+@pytest.mark.parametrize(
+    ("place", "nation"),
+    [
+        ("Cardiff", "Wales"),
+        ("Rhondda Cynon Taf", "Wales"),
+        ("Ynys Môn", "Wales"),
+        ("Glasgow", "Scotland"),
+        ("Perth and Kinross", "Scotland"),
+        ("the Western Isles", "Scotland"),
+        ("Belfast", "Northern Ireland"),
+        ("Newry, Mourne and Down", "Northern Ireland"),
+        ("Derry", "Northern Ireland"),
+    ],
+)
+def test_towns_and_councils_outside_england_get_the_notice(
+    dp_service: AssistantService, place: str, nation: str
+) -> None:
+    response = dp_service.ask(
+        AskRequest(
+            question=f"My client in {place}: can a direct payment pay a close relative who "
+            "lives in the same household?"
+        )
+    )
+    assert response.answered
+    assert any(nation in n and "England" in n for n in response.notices), response.notices
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My client in Leeds wants to pay her daughter, can she?",
+        "There is mold in the flat; can a direct payment pay for cleaning?",
+        "Can my client's son Barry be her PA?",
+    ],
+)
+def test_places_in_england_and_lookalike_words_get_no_jurisdiction_notice(question: str) -> None:
+    assert nations_named(question) == []
 
 
 def test_review_notice_for_stale_sources(service: AssistantService) -> None:

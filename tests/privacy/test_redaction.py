@@ -32,13 +32,33 @@ def test_benign_practice_questions_are_untouched() -> None:
         assert redact(text).text == text
 
 
-def test_nhs_numbers_are_checksum_validated() -> None:
+def test_ten_digit_numbers_are_removed_whatever_their_check_digit() -> None:
     assert nhs_checksum_ok("4857773457")
     assert not nhs_checksum_ok("4857773458")
     assert redact("NHS 485 777 3457").text == "NHS [NHS number]"
-    # an invalid ten-digit number with no NHS cue is some other number
-    assert redact("reference 123 456 7890 on the invoice").text.endswith("on the invoice")
-    assert "1234567890" in redact("order 1234567890").text
+    # a bad check digit is still somebody's number: a typo, or another identifier
+    assert redact("NHS 485 777 3458").text == "NHS [NHS number]"
+    assert redact("his number is 485 777 3458").text == "his number is [ID number]"
+    assert redact("reference 123-456-7890 on the invoice").text == (
+        "reference [ID number] on the invoice"
+    )
+    assert "1234567890" not in redact("order 1234567890").text
+
+
+@pytest.mark.parametrize(
+    "ni",
+    ["QQ123456C", "QQ 12 34 56 C", "qq 123 456 c", "Q Q 1 2 3 4 5 6 C", "BG-12-34-56-A", "zz123456d"],
+)
+def test_anything_shaped_like_an_ni_number_is_removed(ni: str) -> None:
+    redaction = redact(f"Her NI is {ni}, can she get a DP?")
+    assert ni not in redaction.text
+    assert redaction.text == "Her NI is [NI number], can she get a DP?"
+    assert redaction.found == {"ni": 1}
+
+
+@pytest.mark.parametrize("postcode", ["QQ1 1QQ", "zz9 9zz", "CF10 1AA", "BT1 5GS"])
+def test_unallocated_postcodes_are_removed_too(postcode: str) -> None:
+    assert redact(f"she lives in {postcode} now").text == "she lives in [postcode] now"
 
 
 @pytest.mark.parametrize(

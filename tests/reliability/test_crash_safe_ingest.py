@@ -16,20 +16,26 @@ from assistant.factory import build_service
 from ingest.embedder import Embedder
 from tests.conftest import REPO
 
-SCIFACT = REPO.parent / "shared" / "bench" / "scifact" / "corpus.jsonl"
-
-
 def make_documents(folder: Path, count: int = 200) -> None:
-    assert SCIFACT.exists(), f"the SciFact corpus is expected at {SCIFACT}"
+    """200 distinct research-summary style documents, built from the knowledge base's own
+    paragraphs (each document a different rotation of them), so the test needs nothing beside
+    the clone."""
+    paragraphs = [
+        block.strip()
+        for path in sorted((REPO / "knowledge").rglob("*.md"))
+        for block in path.read_text(encoding="utf-8").split("---", 2)[-1].split("\n\n")
+        if len(block.strip()) > 200 and not block.lstrip().startswith(("#", "|"))
+    ]
+    assert len(paragraphs) > 50
     folder.mkdir(parents=True)
-    with SCIFACT.open() as rows:
-        for i, line in zip(range(count), rows, strict=False):
-            row = json.loads(line)
-            topics = "research, evidence" if i % 2 else "research"
-            (folder / f"abstract-{row['_id']}.md").write_text(
-                f"---\ntitle: {json.dumps(row['title'])}\nsource_type: survey\n"
-                f"topics: [{topics}]\n---\n# {row['title']}\n\n{row['text']}\n"
-            )
+    for i in range(count):
+        title = f"Practice summary {i:03d}"
+        body = "\n\n".join(paragraphs[(i * 7 + k) % len(paragraphs)] for k in range(3))
+        topics = "research, evidence" if i % 2 else "research"
+        (folder / f"summary-{i:03d}.md").write_text(
+            f"---\ntitle: {json.dumps(title)}\nsource_type: survey\n"
+            f"topics: [{topics}]\n---\n# {title}\n\n{body}\n"
+        )
 
 
 def cli(data: Path) -> tuple[list[str], dict[str, str]]:

@@ -90,9 +90,9 @@ def wait_for(api: StandIn, path: str, count: int = 1, timeout: float = 30.0) -> 
 
 
 @pytest.fixture
-def slack_service(make_service: ServiceFactory, shared_corpus) -> AssistantService:  # noqa: ANN001
+def slack_service(make_service: ServiceFactory, articles) -> AssistantService:  # noqa: ANN001
     service = make_service()
-    service.ingest([shared_corpus / SKILLS_ARTICLE])
+    service.ingest([articles / SKILLS_ARTICLE])
     service.upload(DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp-family.md", metadata={})
     return service
 

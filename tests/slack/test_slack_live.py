@@ -25,10 +25,10 @@ JSON = {"content-type": "application/json"}
 
 
 def test_live_server_answers_a_signed_mention(
-    tmp_path: Path, slack_api: StandIn, shared_corpus: Path
+    tmp_path: Path, slack_api: StandIn, articles: Path
 ) -> None:
     (tmp_path / "knowledge").mkdir()
-    shutil.copy(shared_corpus / SKILLS_ARTICLE, tmp_path / "knowledge" / SKILLS_ARTICLE)
+    shutil.copy(articles / SKILLS_ARTICLE, tmp_path / "knowledge" / SKILLS_ARTICLE)
     env = {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,

@@ -32,10 +32,10 @@ relief PA, an agency that has met them, and a family member who can step in when
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) -> Iterator[LiveServer]:
+def server(tmp_path_factory: pytest.TempPathFactory, articles: Path) -> Iterator[LiveServer]:
     root = tmp_path_factory.mktemp("web")
     (root / "knowledge").mkdir()
-    shutil.copy(shared_corpus / SKILLS_ARTICLE, root / "knowledge" / SKILLS_ARTICLE)
+    shutil.copy(articles / SKILLS_ARTICLE, root / "knowledge" / SKILLS_ARTICLE)
     write(
         root / "knowledge" / "old-guidance.md",
         "---\ntitle: Old guidance on direct payment reviews\nsource_type: guidance\n"
