@@ -112,6 +112,8 @@ def ask(
 
     from assistant.schemas import AskRequest, error_text
 
+    if not question.strip():
+        raise typer.BadParameter("the question is empty: type what you want to ask, in quotes")
     try:
         request = AskRequest.model_validate(
             {
@@ -284,7 +286,14 @@ def serve(
             f"{generated}"
         )
     typer.echo(f"Signpost is serving on http://{host}:{port}", err=False)
-    uvicorn.run(api, host=host, port=port, access_log=False, log_config=None)
+    uvicorn.run(
+        api,
+        host=host,
+        port=port,
+        access_log=False,
+        log_config=None,
+        **settings.uvicorn_proxy_options,  # type: ignore[arg-type]
+    )
 
 
 @app.command()
@@ -292,16 +301,25 @@ def gaps(
     as_json: JsonFlag = False,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="How many groups.")] = 50,
 ) -> None:
-    """Questions the assistant could not answer (or only weakly), most frequent first."""
-    found = _service().gaps(limit)
+    """Knowledge gaps (unanswered, weak or not-helpful answers), most frequent first; then,
+    apart, questions outside Signpost's scope."""
+    service = _service()
+    found = service.gaps(limit)
+    outside = service.gaps(limit, in_scope=False)
     if as_json:
-        _echo_json({"gaps": [g.__dict__ for g in found]})
+        _echo_json(
+            {"gaps": [g.__dict__ for g in found], "out_of_scope": [g.__dict__ for g in outside]}
+        )
         return
     if not found:
         typer.echo("No knowledge gaps recorded.")
-        return
     for gap in found:
-        typer.echo(f"{gap.count:>4}  {gap.question}  (last asked {gap.last_asked[:10]})")
+        votes = f", {gap.not_helpful} not helpful" if gap.not_helpful else ""
+        typer.echo(f"{gap.count:>4}  {gap.question}  (last asked {gap.last_asked[:10]}{votes})")
+    if outside:
+        typer.echo("\nOutside Signpost's scope (not knowledge gaps):")
+        for gap in outside:
+            typer.echo(f"{gap.count:>4}  {gap.question}")
 
 
 @app.command()

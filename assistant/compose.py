@@ -23,8 +23,9 @@ ABSTAIN_MESSAGE = (
     "safeguarding."
 )
 NO_DOCUMENTS_MESSAGE = (
-    "The knowledge base is empty, so there is nothing to answer from yet. A trainer needs to "
-    "add documents first."
+    "The knowledge base is empty, so there is nothing to answer from yet. Run `signpost sync` "
+    "to index the knowledge folder (`signpost serve` does it at start), or ask a trainer to "
+    "upload documents."
 )
 
 _ABBREVIATIONS = re.compile(

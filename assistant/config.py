@@ -33,6 +33,9 @@ class Settings(BaseSettings):
 
     api_keys: str | None = None
     trainer_keys: str | None = None
+    # Proxies (comma-separated addresses or CIDR ranges, "*" for any) whose X-Forwarded-For /
+    # X-Forwarded-Proto give the client's address and scheme; unset: trust no proxy.
+    forwarded_allow_ips: str | None = None
 
     # Retrieval and answering knobs (tuned on the golden set; see README).
     chunk_size: int = 900
@@ -55,6 +58,13 @@ class Settings(BaseSettings):
     slack_api_url: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_API_URL", "slack_api_url")
     )
+
+    @property
+    def uvicorn_proxy_options(self) -> dict[str, object]:
+        """What uvicorn needs to read forwarded headers from the configured proxies only."""
+        if not self.forwarded_allow_ips:
+            return {"proxy_headers": False}
+        return {"proxy_headers": True, "forwarded_allow_ips": self.forwarded_allow_ips}
 
     @property
     def llm_enabled(self) -> bool:

@@ -22,10 +22,14 @@ def _strip(text: str) -> str:
 # Lengths are checked on the text as sent (as the OpenAPI schema states them), then it is
 # stripped; a question must hold a non-space character, so it is never empty after stripping.
 NOT_BLANK = r"\S"
+#: The longest question or comment accepted anywhere (API, page, Slack, CLI).
+TEXT_MAX_CHARS = 2000
 Question = Annotated[
-    str, StringConstraints(min_length=1, max_length=2000, pattern=NOT_BLANK), AfterValidator(_strip)
+    str,
+    StringConstraints(min_length=1, max_length=TEXT_MAX_CHARS, pattern=NOT_BLANK),
+    AfterValidator(_strip),
 ]
-Comment = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_strip)]
+Comment = Annotated[str, StringConstraints(max_length=TEXT_MAX_CHARS), AfterValidator(_strip)]
 
 
 def error_text(error: Mapping[str, Any]) -> str:

@@ -35,6 +35,7 @@ from assistant.schemas import (
     SearchResponse,
     SearchResult,
 )
+from assistant.scope import in_scope
 from ingest.documents import DocumentError, DocumentRecord
 from ingest.knowledge_index import KnowledgeIndex
 from ingest.pipeline import Ingestor, IngestReport, Outcome, Progress
@@ -100,6 +101,8 @@ class AssistantService:
                 confidence=composition.confidence,
                 cited_doc_ids=list(dict.fromkeys(c.doc_id for c in composition.citations)),
                 surface=surface,
+                in_scope=composition.answered
+                or in_scope(redaction.text, max((p.similarity for p in passages), default=0.0)),
             )
         logger.info(
             "answered question",
@@ -170,8 +173,10 @@ class AssistantService:
     def add_feedback_comment(self, feedback_id: int, comment: str) -> None:
         self.activity.add_comment(feedback_id, redact(comment).text)
 
-    def gaps(self, limit: int = 100) -> list[Gap]:
-        return self.activity.gaps(limit)
+    def gaps(self, limit: int = 100, *, in_scope: bool = True) -> list[Gap]:
+        """Knowledge gaps (in scope: unanswered, weak or marked not helpful), or with
+        `in_scope=False` the unanswered questions outside Signpost's scope."""
+        return self.activity.gaps(limit, in_scope=in_scope)
 
     def feedback_list(self, limit: int = 200) -> list[FeedbackItem]:
         return self.activity.feedback(limit)

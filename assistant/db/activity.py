@@ -37,6 +37,8 @@ class Gap:
     count: int
     last_asked: str
     answered: int  # how many of them got a (low-confidence) answer
+    not_helpful: int = 0  # "not helpful" votes on the answers given to it
+    in_scope: bool = True  # False: outside Signpost's scope, not a knowledge gap
 
 
 @dataclass
@@ -116,6 +118,7 @@ class ActivityLog:
         confidence: float,
         cited_doc_ids: list[str],
         surface: str,
+        in_scope: bool = True,
     ) -> None:
         row = {
             "id": question_id,
@@ -126,6 +129,7 @@ class ActivityLog:
             "confidence": confidence,
             "cited_doc_ids": ",".join(cited_doc_ids),
             "surface": surface,
+            "in_scope": in_scope,
         }
         # a Core insert: this runs on every answer, and needs no ORM unit of work
         with self._guard(), self.engine.begin() as conn:
@@ -176,9 +180,21 @@ class ActivityLog:
         with self._guard(), self._session() as session:
             return session.get(SlackThreadRow, (channel, thread_ts)) is not None
 
-    def gaps(self, limit: int = 100) -> list[Gap]:
+    def gaps(self, limit: int = 100, *, in_scope: bool = True) -> list[Gap]:
+        """Questions grouped by their normalised text, most frequent first: unanswered or
+        weakly answered ones, and (in scope) any whose answer was marked not helpful.
+        `in_scope=False` lists the questions outside Signpost's scope instead."""
+        not_helpful = (
+            select(FeedbackRow.question_id, func.count().label("votes"))
+            .where(FeedbackRow.helpful.is_(False))
+            .group_by(FeedbackRow.question_id)
+            .subquery()
+        )
         weak = (QuestionRow.answered.is_(False)) | (QuestionRow.confidence < LOW_CONFIDENCE)
+        if in_scope:
+            weak = weak | (not_helpful.c.votes > 0)
         answered_count = func.sum(cast(QuestionRow.answered, Integer))
+        votes = func.coalesce(func.sum(not_helpful.c.votes), 0)
         query = (
             select(
                 QuestionRow.normalized,
@@ -186,17 +202,26 @@ class ActivityLog:
                 func.count(),
                 func.max(QuestionRow.asked_at),
                 answered_count,
+                votes,
             )
-            .where(weak)
+            .outerjoin(not_helpful, not_helpful.c.question_id == QuestionRow.id)
+            .where(weak & (QuestionRow.in_scope.is_(in_scope)))
             .group_by(QuestionRow.normalized)
-            .order_by(func.count().desc(), func.max(QuestionRow.asked_at).desc())
+            .order_by(votes.desc(), func.count().desc(), func.max(QuestionRow.asked_at).desc())
             .limit(limit)
         )
         with self._guard(), self._session() as session:
             rows = session.execute(query).all()
         return [
-            Gap(question=q, count=int(n), last_asked=_iso(last), answered=int(a or 0))
-            for _, q, n, last, a in rows
+            Gap(
+                question=q,
+                count=int(n),
+                last_asked=_iso(last),
+                answered=int(a or 0),
+                not_helpful=int(v or 0),
+                in_scope=in_scope,
+            )
+            for _, q, n, last, a, v in rows
         ]
 
     def feedback(self, limit: int = 200) -> list[FeedbackItem]:

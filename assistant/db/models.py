@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -23,6 +23,8 @@ class QuestionRow(Base):
     confidence: Mapped[float] = mapped_column(Float)
     cited_doc_ids: Mapped[str] = mapped_column(Text, default="")
     surface: Mapped[str] = mapped_column(String(16), default="api")
+    # within Signpost's scope (adult social care practice): an unanswered one is a knowledge gap
+    in_scope: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class FeedbackRow(Base):

@@ -22,7 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from assistant.config import Settings
 from assistant.errors import NotFoundError
 from assistant.ratelimit import RateLimiter, retry_after
-from assistant.schemas import AskRequest, AskResponse, FeedbackRequest
+from assistant.schemas import TEXT_MAX_CHARS, AskRequest, AskResponse, FeedbackRequest
 from assistant.service import AssistantService
 from assistant.slack import blocks
 
@@ -113,7 +113,7 @@ def create_slack_app(service: AssistantService, settings: Settings) -> App:
                     blocks=blocks.empty_question_blocks(),
                 )
                 return
-            response = service.ask(AskRequest(question=question[:2000]), surface="slack")
+            response = service.ask(AskRequest(question=question[:TEXT_MAX_CHARS]), surface="slack")
             if thread_ts:  # before the answer shows: a quick follow-up must find the thread ours
                 service.remember_thread(channel, thread_ts)
             client.chat_postMessage(
@@ -186,7 +186,7 @@ def create_slack_app(service: AssistantService, settings: Settings) -> App:
             respond(response_type="ephemeral", text=refusal)
             return
         try:
-            response = service.ask(AskRequest(question=question[:2000]), surface="slack")
+            response = service.ask(AskRequest(question=question[:TEXT_MAX_CHARS]), surface="slack")
         except Exception:
             reference = uuid.uuid4().hex[:10]
             logger.exception("slash command failed", extra={"reference": reference})

@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from assistant.api.deps import ServiceDep, rate_limit
 from assistant.errors import SignpostError
 from assistant.keys import key_matches
-from assistant.schemas import AskRequest, FeedbackRequest, SearchRequest
+from assistant.schemas import TEXT_MAX_CHARS, AskRequest, FeedbackRequest, SearchRequest
 from assistant.uploads import UPLOAD_FIELDS, check_upload
 from assistant.web import session
 from ingest.documents import SOURCE_TYPES
@@ -52,7 +52,13 @@ def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTM
     response = templates.TemplateResponse(
         request,
         name,
-        {"csrf": token, "signed_in": _signed_in(request), "source_types": SOURCE_TYPES, **context},
+        {
+            "csrf": token,
+            "signed_in": _signed_in(request),
+            "source_types": SOURCE_TYPES,
+            "max_chars": TEXT_MAX_CHARS,
+            **context,
+        },
         status_code=status,
     )
     if request.cookies.get(session.CSRF_COOKIE) != token:
@@ -119,15 +125,15 @@ def ask_submit(
     _check_csrf(request, csrf)
     rate_limit(request)
     question = question.strip()
-    if not question or len(question) > 2000:
-        return _page(
-            request,
-            "ask.html",
-            422,
-            question=question[:2000],
-            response=None,
-            error="Please type a question of up to 2,000 characters.",
+    if not question or len(question) > TEXT_MAX_CHARS:
+        error = (
+            f"Your question is {len(question):,} characters long; the limit is "
+            f"{TEXT_MAX_CHARS:,}. Please shorten it."
+            if question
+            else "Please type a question."
         )
+        # shown back whole (never cut) so it can be shortened; nothing of it is stored
+        return _page(request, "ask.html", 422, question=question, response=None, error=error)
     response = service.ask(AskRequest(question=question), surface="web")
     # the question box keeps only the redacted text: personal data is not shown back
     shown = service.redacted(question)
@@ -195,6 +201,7 @@ def trainer_page(request: Request, service: ServiceDep, message: str | None = No
         for d in service.documents().documents
     ]
     gaps = [g.__dict__ | {"closest": _closest(service, g.question)} for g in service.gaps(50)]
+    out_of_scope = [g.__dict__ for g in service.gaps(20, in_scope=False)]
     titles = {d["doc_id"]: d["title"] for d in documents}
     feedback = [f.__dict__ for f in service.feedback_list(50)]
     return _page(
@@ -202,6 +209,7 @@ def trainer_page(request: Request, service: ServiceDep, message: str | None = No
         "trainer.html",
         documents=documents,
         gaps=gaps,
+        out_of_scope=out_of_scope,
         feedback=feedback,
         titles=titles,
         message=message,

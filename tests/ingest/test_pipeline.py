@@ -20,7 +20,7 @@ def _chunk_ids(service) -> list[str]:  # noqa: ANN001
 def test_second_ingest_reports_every_file_unchanged(service, articles: Path) -> None:  # noqa: ANN001
     first = service.ingest([articles])
     assert first.counts["added"] == 5
-    assert first.chunks > 20
+    assert first.chunks >= 15
     second = service.ingest([articles])
     assert second.counts["unchanged"] == 5
     assert second.counts["added"] == second.counts["updated"] == 0
@@ -194,7 +194,7 @@ def test_lexical_tokens_match_bm25s_tokenize(service, articles: Path) -> None:  
         show_progress=False,
     )
     assert lexical.tokenize(lines) == expected
-    assert sum(map(len, expected)) > 1000
+    assert sum(map(len, expected)) > 500
 
 
 def test_replaced_document_is_never_served_from_the_chunk_cache(service, tmp_path: Path) -> None:  # noqa: ANN001

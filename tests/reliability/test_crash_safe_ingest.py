@@ -13,7 +13,9 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.factory import build_service
+from ingest.chunking import Chunker
 from ingest.embedder import Embedder
+from ingest.loaders import load_path
 from tests.conftest import REPO
 
 def make_documents(folder: Path, count: int = 200) -> None:
@@ -21,10 +23,10 @@ def make_documents(folder: Path, count: int = 200) -> None:
     paragraphs (each document a different rotation of them), so the test needs nothing beside
     the clone."""
     paragraphs = [
-        block.strip()
+        chunk.text
         for path in sorted((REPO / "knowledge").rglob("*.md"))
-        for block in path.read_text(encoding="utf-8").split("---", 2)[-1].split("\n\n")
-        if len(block.strip()) > 200 and not block.lstrip().startswith(("#", "|"))
+        for chunk in Chunker().split(load_path(path))
+        if len(chunk.text) > 300
     ]
     assert len(paragraphs) > 50
     folder.mkdir(parents=True)

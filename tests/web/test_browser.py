@@ -91,7 +91,7 @@ def test_ask_and_see_a_citation(page: Page, server: LiveServer) -> None:
     page.locator("a.marker").first.click()
     expect(page).to_have_url(re.compile(r"#source-1$"))
     card = page.locator("#source-1")
-    expect(card).to_contain_text("Personalisation skills shortfall")
+    expect(card).to_contain_text("Social workers short of know-how")
     expect(card.locator(".tag")).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ask-view.png"), full_page=True)

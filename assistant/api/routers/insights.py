@@ -14,7 +14,8 @@ router = APIRouter(tags=["insights"], dependencies=[TrainerKey])
 
 
 class Gaps(BaseModel):
-    gaps: list[Gap]
+    gaps: list[Gap]  # in scope: knowledge gaps, and answers marked not helpful
+    out_of_scope: list[Gap]  # unanswered questions outside Signpost's scope, kept apart
 
 
 class FeedbackList(BaseModel):
@@ -23,8 +24,10 @@ class FeedbackList(BaseModel):
 
 @router.get("/gaps", response_model=Gaps)
 def gaps(service: ServiceDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Gaps:
-    """Unanswered and low-confidence questions, grouped, most frequent first (redacted)."""
-    return Gaps(gaps=service.gaps(limit))
+    """Knowledge gaps: in-scope questions that were unanswered, weakly answered or marked not
+    helpful, grouped, most not-helpful votes then most frequent first (redacted); and, apart,
+    the questions outside Signpost's scope."""
+    return Gaps(gaps=service.gaps(limit), out_of_scope=service.gaps(limit, in_scope=False))
 
 
 @router.get("/feedback", response_model=FeedbackList)

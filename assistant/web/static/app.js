@@ -20,6 +20,29 @@
     });
   });
 
+  // A character counter under the question box: a long paste is never cut silently; over the
+  // limit the counter says by how much and the form is not sent.
+  document.querySelectorAll("textarea[data-max]").forEach(function (box) {
+    var max = Number(box.dataset.max);
+    var counter = document.getElementById(box.getAttribute("aria-describedby"));
+    var form = box.form;
+    function update() {
+      var used = box.value.length;
+      var over = used > max;
+      counter.textContent = over
+        ? used.toLocaleString("en-GB") + " / " + max.toLocaleString("en-GB") +
+          " characters: " + (used - max).toLocaleString("en-GB") + " over the limit, please shorten it."
+        : used.toLocaleString("en-GB") + " / " + max.toLocaleString("en-GB") + " characters";
+      counter.classList.toggle("error", over);
+      box.setAttribute("aria-invalid", over ? "true" : "false");
+    }
+    box.addEventListener("input", update);
+    form.addEventListener("submit", function (event) {
+      if (box.value.length > max) { event.preventDefault(); update(); box.focus(); }
+    });
+    update();
+  });
+
   // Filter a table's rows by the text typed in a search box.
   document.querySelectorAll("input[data-filter]").forEach(function (input) {
     var table = document.getElementById(input.dataset.filter);
