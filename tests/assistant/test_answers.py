@@ -93,7 +93,10 @@ def test_out_of_scope_questions_are_refused(
     ("question", "expected_doc"),
     [
         ("What did Owen Pryce say about care navigators and brokers?", "trust-social-workers"),
-        ("Do social workers get enough training in personalisation?", "training-reflective-practice"),
+        (
+            "Do social workers get enough training in personalisation?",
+            "training-reflective-practice",
+        ),
         ("Is personalisation seen as positive by social workers?", "personalisation-impact-survey"),
         ("hey quick q - do SWs know how to employ PAs??", SKILLS_DOC),
     ],

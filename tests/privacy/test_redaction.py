@@ -47,7 +47,14 @@ def test_ten_digit_numbers_are_removed_whatever_their_check_digit() -> None:
 
 @pytest.mark.parametrize(
     "ni",
-    ["QQ123456C", "QQ 12 34 56 C", "qq 123 456 c", "Q Q 1 2 3 4 5 6 C", "BG-12-34-56-A", "zz123456d"],
+    [
+        "QQ123456C",
+        "QQ 12 34 56 C",
+        "qq 123 456 c",
+        "Q Q 1 2 3 4 5 6 C",
+        "BG-12-34-56-A",
+        "zz123456d",
+    ],
 )
 def test_anything_shaped_like_an_ni_number_is_removed(ni: str) -> None:
     redaction = redact(f"Her NI is {ni}, can she get a DP?")

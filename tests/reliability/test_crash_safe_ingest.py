@@ -18,6 +18,7 @@ from ingest.embedder import Embedder
 from ingest.loaders import load_path
 from tests.conftest import REPO
 
+
 def make_documents(folder: Path, count: int = 200) -> None:
     """200 distinct research-summary style documents, built from the knowledge base's own
     paragraphs (each document a different rotation of them), so the test needs nothing beside
