@@ -4,8 +4,8 @@ A careful rule set (no PyPI package ships an offline UK-aware model) that errs t
 every ten-digit number (labelled an NHS number when its check digit is valid or "NHS" precedes
 it), anything shaped like a National Insurance number or a UK postcode, allocated or not,
 phone numbers, email addresses, dates of birth, street addresses, and people's names (after an
-honorific, after "my client" and relationship words, after "called"/"named"). A detected name's parts are then removed wherever
-else they appear in the text.
+honorific, after "my client" and relationship words, after "called"/"named"). A detected
+name's parts are then removed wherever else they appear in the text.
 """
 
 from __future__ import annotations
