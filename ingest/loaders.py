@@ -9,8 +9,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -93,7 +96,7 @@ def load_bytes(
         raise DocumentError("the document is nested too deeply to read") from None
     raw_meta.update({k: v for k, v in (overrides or {}).items() if v not in (None, "", [])})
     meta = DocumentMeta.parse(raw_meta, where=name)
-    markdown = _normalise(markdown)
+    markdown = markdown_tables_to_lists(_normalise(markdown))
     if len(markdown) > MAX_TEXT_CHARS:
         raise DocumentError(
             f"the document has more than {MAX_TEXT_CHARS:,} characters of text; split it up"
@@ -179,10 +182,20 @@ def _load_html(data: bytes, name: str) -> tuple[dict[str, object], str | None, s
         if key in ("publisher", "source_url", "published", "jurisdiction") and value:
             meta[str(key)] = str(value)
     parts: list[str] = []
-    blocks = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "blockquote", "dd", "dt"]
+    blocks = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "table", "pre", "blockquote", "dd"]
+    blocks.append("dt")
     for tag in soup.find_all(blocks):
         if tag.find_parent(blocks) is not None:
             continue  # its text is already in the enclosing block
+        if tag.name == "table":
+            rows = [
+                [cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
+                for row in tag.find_all("tr")
+            ]
+            items = table_items(rows)
+            if items:
+                parts.append("\n".join(items))
+            continue
         text = tag.get_text(" ", strip=True)
         if not text:
             continue
@@ -195,23 +208,162 @@ def _load_html(data: bytes, name: str) -> tuple[dict[str, object], str | None, s
     return meta, title, "\n\n".join(parts)
 
 
+def table_items(rows: list[list[str]]) -> list[str]:
+    """A table as list items a reader can follow: each row after the header becomes
+    "- Header: value; Header: value." (never raw `|` pipes in an answer)."""
+    cleaned = [[" ".join((cell or "").split()) for cell in row] for row in rows]
+    cleaned = [row for row in cleaned if any(row)]
+    if len(cleaned) < 2:
+        return [f"- {'; '.join(c for c in row if c)}." for row in cleaned]
+    header, *body = cleaned
+    items = []
+    for row in body:
+        pairs = [
+            f"{name}: {value}" if name else value
+            for name, value in zip(header, row, strict=False)
+            if value
+        ]
+        items.append(f"- {'; '.join(pairs)}.")
+    return items
+
+
+_MD_TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+_MD_TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
+
+
+def markdown_tables_to_lists(markdown: str) -> str:
+    """Markdown tables (a header row, a `| --- |` rule, rows) become list items with headers."""
+    lines = markdown.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if (
+            _MD_TABLE_ROW.match(lines[i])
+            and i + 1 < len(lines)
+            and _MD_TABLE_RULE.match(lines[i + 1])
+        ):
+            rows = []
+            j = i
+            while j < len(lines) and _MD_TABLE_ROW.match(lines[j]):
+                if not _MD_TABLE_RULE.match(lines[j]):
+                    cells = _MD_TABLE_ROW.match(lines[j]).group(1)  # type: ignore[union-attr]
+                    rows.append([c.strip() for c in re.split(r"(?<!\\)\|", cells)])
+                j += 1
+            out.extend(table_items(rows))
+            i = j
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)
+
+
+_FILE_NAME_TITLE = re.compile(
+    r"^[\w.-]+\.(?:html?|pdf|docx?|odt|rtf|txt)$|^Microsoft Word - ", re.I
+)
+
+
 def _load_pdf(data: bytes, name: str) -> tuple[dict[str, object], str | None, str]:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    """Layout-aware: lines set larger than the body text (or bold and short) become headings,
+    the largest the title; ruled tables become list items; paragraphs are re-joined in reading
+    order. pdfplumber (pdfminer.six) gives each character's font and size."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise DocumentError("the PDF is encrypted")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        info_title = reader.metadata.title if reader.metadata else None
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [_pdf_page(page) for page in pdf.pages]
+            info_title = str(pdf.metadata.get("Title") or "").strip() or None
     except DocumentError:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+    except (PDFEncryptionError, PDFPasswordIncorrect):
+        raise DocumentError("the PDF is encrypted") from None
+    except RecursionError:
+        raise
+    except Exception as exc:  # pdfminer raises many kinds on a corrupt file
         raise DocumentError(f"cannot read PDF: {exc.__class__.__name__}: {exc}") from None
-    parts = [f"## Page {n}\n\n{text.strip()}" for n, text in enumerate(pages, 1) if text.strip()]
-    first = next((p.strip().splitlines()[0] for p in pages if p.strip()), None)
-    return {}, (info_title or first), "\n\n".join(parts)
+    lines = [line for page in pages for line in page]
+    body_size = _body_size(lines)
+    sizes = sorted(
+        {round(line.size) for line in lines if line.size >= body_size * 1.15}, reverse=True
+    )
+    parts: list[str] = []
+    paragraph: list[str] = []
+    title: str | None = None
+
+    def flush() -> None:
+        if paragraph:
+            parts.append(" ".join(paragraph))
+            paragraph.clear()
+
+    for line in lines:
+        if line.table is not None:
+            flush()
+            parts.append("\n".join(table_items(line.table)))
+            continue
+        level = _heading_level(line, body_size, sizes)
+        if level:
+            flush()
+            if title is None and level == 1:
+                title = line.text
+            parts.append("#" * level + " " + line.text)
+            continue
+        if paragraph and line.gap_before > line.size * 0.9:
+            flush()
+        paragraph.append(line.text)
+    flush()
+    if title is None and info_title and not _FILE_NAME_TITLE.match(info_title):
+        title = info_title
+    return {}, title, "\n\n".join(parts)
+
+
+@dataclass
+class _PdfLine:
+    text: str
+    size: float
+    bold: bool
+    gap_before: float
+    table: list[list[str]] | None = None
+
+
+def _pdf_page(page: Any) -> list[_PdfLine]:  # noqa: ANN401 - pdfplumber's Page is untyped
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+    placed: list[tuple[float, _PdfLine]] = [
+        (t.bbox[1], _PdfLine("", 0.0, False, 0.0, table=t.extract())) for t in tables
+    ]
+    previous_bottom: float | None = None
+    for raw in page.extract_text_lines(return_chars=True, strip=True):
+        middle = (raw["top"] + raw["bottom"]) / 2
+        if any(x0 <= raw["x0"] <= x1 and top <= middle <= bottom for x0, top, x1, bottom in boxes):
+            continue
+        chars = [c for c in raw["chars"] if c["text"].strip()]
+        if not chars or not raw["text"].strip():
+            continue
+        size = sorted(c["size"] for c in chars)[len(chars) // 2]
+        bold = sum("bold" in c["fontname"].lower() for c in chars) > len(chars) / 2
+        gap = raw["top"] - previous_bottom if previous_bottom is not None else 0.0
+        previous_bottom = raw["bottom"]
+        placed.append((raw["top"], _PdfLine(raw["text"].strip(), size, bold, gap)))
+    return [line for _, line in sorted(placed, key=lambda item: item[0])]
+
+
+def _body_size(lines: list[_PdfLine]) -> float:
+    weights: Counter[float] = Counter()
+    for line in lines:
+        if line.table is None:
+            weights[round(line.size, 1)] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else 0.0
+
+
+def _heading_level(line: _PdfLine, body_size: float, sizes: list[int]) -> int:
+    """1 for the largest type on the page, 2 for the next, ...; 0 for body text. A bold line
+    in body size counts as a heading only when it is short and not a sentence."""
+    if not body_size or len(line.text) > 120:
+        return 0
+    if line.size >= body_size * 1.15:
+        return min(sizes.index(round(line.size)) + 1, 4) if round(line.size) in sizes else 2
+    short = len(line.text.split()) <= 10 and line.text.rstrip()[-1:] not in ".,;:"
+    return len(sizes) + 1 if line.bold and short else 0
 
 
 def _load_docx(data: bytes, name: str) -> tuple[dict[str, object], str | None, str]:
@@ -245,10 +397,8 @@ def _load_docx(data: bytes, name: str) -> tuple[dict[str, object], str | None, s
         else:
             parts.append(text)
     for table in document.tables:
-        for row in table.rows:
-            cells = [c.text.strip() for c in row.cells if c.text.strip()]
-            if cells:
-                parts.append(" | ".join(cells))
+        rows = [[c.text.strip() for c in row.cells] for row in table.rows]
+        parts.append("\n".join(table_items(rows)))
     return {}, title, "\n\n".join(parts)
 
 

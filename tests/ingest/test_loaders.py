@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from ingest.chunking import Chunker
 from ingest.documents import DocumentError
 from ingest.loaders import detect_format, load_bytes, load_path
 from tests.conftest import DIRECT_PAYMENTS_MD, SKILLS_ARTICLE, write
-from tests.fixtures import make_docx, make_pdf
+from tests.fixtures import (
+    CARERS_BREAK_PDF_BLOCKS,
+    CARERS_BREAK_TABLE,
+    make_council_pdf,
+    make_docx,
+    make_pdf,
+)
 
 
 def test_markdown_front_matter_becomes_metadata(tmp_path: Path) -> None:
@@ -79,12 +87,67 @@ def test_html_headings_and_paragraphs() -> None:
     assert "Home | About" not in doc.markdown
 
 
-def test_pdf_text_is_extracted_per_page() -> None:
+def test_pdf_text_is_extracted() -> None:
     data = make_pdf(["Employer liability insurance", "PA employers must hold it."])
     assert detect_format(data, "x.bin") == "pdf"
     doc = load_bytes(data, "pdf", name="insurance.pdf")
     assert "PA employers must hold it." in doc.markdown
-    assert "## Page 1" in doc.markdown
+
+
+def test_a_council_pdf_keeps_its_title_headings_order_and_table() -> None:
+    """Titled from its first heading, not from the file name its /Info title carries; headings
+    become sections; paragraphs re-joined in reading order; the ruled table becomes items."""
+    data = make_council_pdf(
+        CARERS_BREAK_PDF_BLOCKS, info_title="carers-break.html", table=CARERS_BREAK_TABLE
+    )
+    doc = load_bytes(data, "pdf", name="carers-break.pdf")
+    assert doc.title == "Carers’ breaks funded by direct payment"
+    headings = re.findall(r"^(#+) (.+)$", doc.markdown, re.M)
+    assert headings == [
+        ("#", "Carers’ breaks funded by direct payment"),
+        ("##", "What a carer’s break is"),
+        ("##", "How to arrange one"),
+        ("##", "What it costs"),
+    ]
+    assert (
+        "A carer’s break is time away from caring. The council can fund it through a direct "
+        "payment to the carer, or to the person they care for, after a carer’s assessment"
+    ) in doc.markdown
+    assert (
+        "- Kind of break: Overnight respite; Typical cost: 140 pounds a night; "
+        "Who arranges it: The carer."
+    ) in doc.markdown
+    assert "|" not in doc.markdown
+    sections = {c.section for c in Chunker().split(doc)}
+    assert {"What a carer’s break is", "How to arrange one", "What it costs"} <= sections
+
+
+def test_a_pdf_with_a_real_info_title_and_no_heading_keeps_the_info_title() -> None:
+    data = make_council_pdf(
+        [("body", "Direct payments are reviewed within six months.")],
+        info_title="Reviewing direct payments",
+    )
+    assert load_bytes(data, "pdf", name="r.pdf").title == "Reviewing direct payments"
+
+
+def test_tables_in_every_format_become_items_never_pipes() -> None:
+    markdown = (
+        "# Rates\n\nWhat a PA is paid, by year.\n\n| Year | Hourly rate |\n| --- | ---: |\n"
+        "| 2025 | £12.21 |\n| 2026 | £12.71 |\n\nAfter the table.\n"
+    )
+    doc = load_bytes(markdown.encode(), "markdown", name="rates.md")
+    assert "- Year: 2026; Hourly rate: £12.71." in doc.markdown
+    assert "|" not in doc.markdown
+    assert "After the table." in doc.markdown
+    html = (
+        b"<html><body><h1>Rates</h1><table><tr><th>Year</th><th>Hourly rate</th></tr>"
+        b"<tr><td>2026</td><td>12.71</td></tr></table></body></html>"
+    )
+    assert "Year: 2026; Hourly rate: 12.71." in load_bytes(html, "html", name="r.html").markdown
+    docx = make_docx(
+        "Rates", {"Pay": ["What a PA is paid."]}, table=[["Year", "Rate"], ["2026", "12.71"]]
+    )
+    assert "- Year: 2026; Rate: 12.71." in load_bytes(docx, "docx", name="r.docx").markdown
 
 
 def test_docx_headings_become_sections() -> None:
