@@ -142,7 +142,7 @@ def test_trainer_uploads_asks_and_deletes(page: Page, server: LiveServer, tmp_pa
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "trainer-view.png"), full_page=True)
 
-    page.get_by_role("link", name="Contingency plans when a PA is off sick").click()
+    page.get_by_role("link", name="Contingency plans when a PA is off sick", exact=True).click()
     expect(page.locator(".chunk").first).to_contain_text("relief PA")
 
     page.goto(server.url)
@@ -151,7 +151,9 @@ def test_trainer_uploads_asks_and_deletes(page: Page, server: LiveServer, tmp_pa
     expect(page.locator(".sources")).to_contain_text("Contingency plans when a PA is off sick")
 
     page.goto(f"{server.url}/trainer")
-    table.locator("tr", has_text="Contingency plans").get_by_role("link", name="Delete").click()
+    table.locator("tr", has_text="Contingency plans").get_by_role(
+        "link", name=re.compile("^Delete")
+    ).click()
     expect(page.get_by_role("heading", name="Delete this document?")).to_be_visible()
     page.get_by_role("button", name="Yes, delete it").click()
     expect(page.locator(".flash")).to_contain_text("Deleted: Contingency plans")
@@ -186,4 +188,38 @@ def test_readable_at_phone_width(browser: Browser, server: LiveServer) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
     page.screenshot(path=str(ARTIFACTS / "ask-view-phone.png"), full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize(("width", "name"), [(390, "phone"), (1280, "desktop")])
+def test_trainer_page_never_scrolls_sideways(
+    browser: Browser, server: LiveServer, width: int, name: str
+) -> None:
+    """At phone and desktop width every documents column (jurisdiction, reviewed, delete) is on
+    screen, review dates do not wrap, and one click reaches upload, gaps and feedback."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    sign_in(page, server)
+    page.goto(f"{server.url}/trainer")
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= width, f"the page scrolls sideways at {width}px ({page_width}px wide)"
+    first = page.locator("#documents tbody tr").first
+    for label in ("Jurisdiction", "Reviewed", "Actions"):
+        cell = first.locator(f'td[data-label="{label}"]')
+        box = cell.bounding_box()
+        assert box is not None, label
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (label, box)
+    delete = first.get_by_role("link", name=re.compile("^Delete"))
+    expect(delete).to_be_in_viewport()
+    reviewed = first.locator('td[data-label="Reviewed"] .nowrap')
+    line_height = page.evaluate(
+        "el => parseFloat(getComputedStyle(el).lineHeight)", reviewed.element_handle()
+    )
+    assert (reviewed.bounding_box() or {"height": 99})["height"] < 1.5 * line_height
+    page.screenshot(path=str(ARTIFACTS / f"trainer-{name}.png"), full_page=True)
+    for target, heading in (("Upload", "Upload a document"), ("Feedback", "Feedback")):
+        page.get_by_role("navigation", name="Trainer sections").get_by_role(
+            "link", name=re.compile(f"^{target}")
+        ).click()
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_in_viewport()
     context.close()
