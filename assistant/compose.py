@@ -22,6 +22,11 @@ ABSTAIN_MESSAGE = (
     "or ask about direct payments, personal budgets, employing personal assistants, risk or "
     "safeguarding."
 )
+OUT_OF_SCOPE_MESSAGE = (
+    "That looks outside what Signpost covers, so it has not been logged as a knowledge gap. "
+    "Signpost answers questions on adult social care practice: direct payments, personal "
+    "budgets, employing personal assistants, risk and safeguarding."
+)
 NO_DOCUMENTS_MESSAGE = (
     "The knowledge base is empty, so there is nothing to answer from yet. Run `signpost sync` "
     "to index the knowledge folder (`signpost serve` does it at start), or ask a trainer to "

@@ -14,6 +14,7 @@ from pathlib import Path
 from assistant.compose import (
     ABSTAIN_MESSAGE,
     NO_DOCUMENTS_MESSAGE,
+    OUT_OF_SCOPE_MESSAGE,
     Composition,
     ExtractiveComposer,
 )
@@ -93,6 +94,11 @@ class AssistantService:
             if composition.answered and self.llm is not None:
                 composition = self._with_llm(redaction.text, passages, composition)
         composition.notices[:0] = self._notices(redaction, composition, passages)
+        scoped = composition.answered or in_scope(
+            redaction.text, max((p.similarity for p in passages), default=0.0)
+        )
+        if passages and not scoped:
+            composition.answer = OUT_OF_SCOPE_MESSAGE
         if record:
             self.activity.record_question(
                 question_id,
@@ -101,8 +107,7 @@ class AssistantService:
                 confidence=composition.confidence,
                 cited_doc_ids=list(dict.fromkeys(c.doc_id for c in composition.citations)),
                 surface=surface,
-                in_scope=composition.answered
-                or in_scope(redaction.text, max((p.similarity for p in passages), default=0.0)),
+                in_scope=scoped,
             )
         logger.info(
             "answered question",

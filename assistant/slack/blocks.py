@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from assistant.compose import OUT_OF_SCOPE_MESSAGE
 from assistant.schemas import AskResponse, Citation
 
 Block = dict[str, Any]
@@ -54,7 +55,7 @@ def answer_blocks(response: AskResponse, *, shareable: bool = False) -> list[Blo
             },
         }
     ]
-    if not response.answered:
+    if not response.answered and response.answer != OUT_OF_SCOPE_MESSAGE:
         blocks.append(
             {
                 "type": "context",

@@ -206,7 +206,7 @@ async def test_feedback_on_real_and_unknown_questions(client: httpx.AsyncClient)
     assert listed[0]["cited_doc_ids"] == ["dp-family"]
 
 
-async def test_out_of_scope_questions_appear_in_gaps_most_frequent_first(
+async def test_gaps_keep_out_of_scope_questions_apart_and_list_unhelpful_answers(
     client: httpx.AsyncClient,
 ) -> None:
     await upload(client, "dp-family.md", DIRECT_PAYMENTS_MD.encode())
@@ -214,15 +214,29 @@ async def test_out_of_scope_questions_appear_in_gaps_most_frequent_first(
         "What is the best recipe for a Victoria sponge?",
         "what is the best recipe for a victoria sponge",
         "Who won the World Cup in 1966?",
+        "What happens to the PAs' contracts when my client dies?",
+        "what happens to the PAs contracts when my client dies",
     ]:
         body = (await client.post("/ask", json={"question": question})).json()
-        assert body["answered"] is False
-    gaps = (await client.get("/gaps", headers=TRAINER)).json()["gaps"]
-    assert gaps[0]["count"] == 2
-    assert "victoria sponge" in gaps[0]["question"].lower()
-    assert gaps[1]["count"] == 1
-    assert "World Cup" in gaps[1]["question"]
-    assert all("Can my client" not in g["question"] for g in gaps)
+        assert body["answered"] is False, question
+    answered = (
+        await client.post("/ask", json={"question": "Can my client pay her daughter as her PA?"})
+    ).json()
+    assert answered["answered"] is True
+    await client.post("/feedback", json={"question_id": answered["question_id"], "helpful": False})
+    listed = (await client.get("/gaps", headers=TRAINER)).json()
+    gaps, outside = listed["gaps"], listed["out_of_scope"]
+    # the unhelpful answer first, then the in-scope gap; no cake, no football
+    assert gaps[0]["question"] == "Can my client pay her daughter as her PA?"
+    assert gaps[0]["not_helpful"] == 1
+    assert gaps[1]["count"] == 2
+    assert "when my client dies" in gaps[1]["question"]
+    assert all(g["in_scope"] for g in gaps)
+    assert not any("sponge" in g["question"].lower() or "World Cup" in g["question"] for g in gaps)
+    assert outside[0]["count"] == 2
+    assert "victoria sponge" in outside[0]["question"].lower()
+    assert "World Cup" in outside[1]["question"]
+    assert not any(g["in_scope"] for g in outside)
 
 
 async def test_personal_data_is_redacted_before_storage(client: httpx.AsyncClient) -> None:

@@ -154,15 +154,16 @@ async def test_direct_messages_are_answered(
     assert "same household" in json.dumps(call["blocks"])
 
 
-async def test_abstention_says_trainers_are_told(
+async def test_an_out_of_scope_question_is_refused_and_kept_apart_from_gaps(
     slack_client: httpx.AsyncClient, slack_api: StandIn, slack_service: AssistantService
 ) -> None:
     body = event_body(mention("What is the best recipe for a Victoria sponge?"), event_id="EvOut")
     await post(slack_client, body, JSON | signed_headers(body))
     blocks = json.dumps(wait_for(slack_api, "/api/chat.postMessage")[0].body["blocks"])
-    assert "knowledge gap" in blocks
-    assert "trainers" in blocks
-    assert any("sponge" in g.question.lower() for g in slack_service.gaps())
+    assert "outside what Signpost covers" in blocks
+    assert "logged as a knowledge gap for trainers" not in blocks
+    assert any("sponge" in g.question.lower() for g in slack_service.gaps(in_scope=False))
+    assert not any("sponge" in g.question.lower() for g in slack_service.gaps())
 
 
 async def test_backend_error_gets_an_apology_with_a_reference(

@@ -208,7 +208,8 @@ def test_trainer_page_never_scrolls_sideways(
         cell = first.locator(f'td[data-label="{label}"]')
         box = cell.bounding_box()
         assert box is not None, label
-        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (label, box)
+        assert box["x"] >= 0, (label, box)
+        assert box["x"] + box["width"] <= width, (label, box)
     delete = first.get_by_role("link", name=re.compile("^Delete"))
     expect(delete).to_be_in_viewport()
     reviewed = first.locator('td[data-label="Reviewed"] .nowrap')
