@@ -79,7 +79,8 @@ def test_must_show_scenario(tmp_path: Path, articles: Path) -> None:
     ("args", "status", "fragment"),
     [
         (("ask",), 2, "Missing argument"),
-        (("ask", "   "), 2, "invalid question: must not be blank"),
+        (("ask", "   "), 2, "the question is empty: type what you want to ask, in quotes"),
+        (("ask", ""), 2, "the question is empty: type what you want to ask, in quotes"),
         (("ask", "x" * 2001), 2, "invalid question"),
         (("ask", "--top-k", "99", "question"), 2, "--top-k"),
         (("ask", "--source-type", "rumour", "question"), 2, "unknown source type"),

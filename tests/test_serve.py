@@ -101,8 +101,8 @@ def test_live_server_end_to_end(tmp_path: Path) -> None:
             )
 
             http.post("/ask", json={"question": "What is the best recipe for a Victoria sponge?"})
-            gaps = http.get("/gaps", headers=trainer).json()["gaps"]
-            assert any("Victoria sponge" in g["question"] for g in gaps)
+            outside = http.get("/gaps", headers=trainer).json()["out_of_scope"]
+            assert any("Victoria sponge" in g["question"] for g in outside)
 
     log_lines = [line for line in server.output().splitlines() if line.startswith("{")]
     requests = [json.loads(line) for line in log_lines if '"msg": "request"' in line]

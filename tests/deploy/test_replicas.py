@@ -74,7 +74,7 @@ def test_two_replicas_share_index_feedback_and_gaps(tmp_path: Path) -> None:
             assert feedback[0]["question_id"] == question_id
             for server in (a, b):
                 http.post(f"{server.url}/ask", json={"question": "Best Victoria sponge recipe?"})
-            gaps = http.get(f"{a.url}/gaps", headers=TRAINER).json()["gaps"]
+            gaps = http.get(f"{a.url}/gaps", headers=TRAINER).json()["out_of_scope"]
             sponge = [g for g in gaps if "sponge" in g["question"].lower()]
             assert [g["count"] for g in sponge] == [2], gaps
 
