@@ -29,7 +29,7 @@ app = typer.Typer(
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
-def _service(settings: Settings | None = None):  # noqa: ANN202 - imported lazily (heavy)
+def _service(settings: Settings | None = None):
     from assistant.factory import build_service
 
     return build_service(settings or Settings())
@@ -40,7 +40,7 @@ def _echo_json(payload: object) -> None:
 
 
 @contextmanager
-def _progress(label: str, total: int):  # noqa: ANN202
+def _progress(label: str, total: int):
     """A progress bar on a terminal; nothing when output is piped or captured."""
     if not sys.stderr.isatty() or total <= 1:
         yield None
@@ -197,7 +197,7 @@ def evaluate(
         typer.echo(f"{key:>22}: {value}")
 
 
-def _failed(result) -> bool:  # noqa: ANN001
+def _failed(result) -> bool:
     if not result.in_scope:
         return result.answered
     return (

@@ -315,7 +315,7 @@ class ExtractiveComposer:
     def _render(
         self, chosen: list[Sentence], passages: list[Passage]
     ) -> tuple[str, list[Citation]]:
-        first_rank = {}
+        first_rank: dict[int, int] = {}
         for s in chosen:
             first_rank.setdefault(s.passage, len(first_rank))
         ordered = sorted(chosen, key=lambda s: (first_rank[s.passage], s.position))

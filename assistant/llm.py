@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from pydantic import SecretStr
 
 from assistant.compose import Composition, make_citation
 from assistant.retrieval import Passage
@@ -51,7 +52,7 @@ class LLMComposer:
         self._chat = ChatOpenAI(
             base_url=base_url,
             model=model,
-            api_key=api_key or "not-needed",  # type: ignore[arg-type]
+            api_key=SecretStr(api_key or "not-needed"),
             timeout=timeout_s,
             max_retries=0,
             temperature=0.0,

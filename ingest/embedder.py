@@ -89,8 +89,8 @@ class Embedder:
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as hf_logging
 
-            hf_logging.disable_progress_bar()
-            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+            hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
 
             self._model = SentenceTransformer(
                 str(self.model_path), device="cpu", local_files_only=True
@@ -156,7 +156,7 @@ class Embedder:
         if cached is not None:
             self._cache.move_to_end(text)
             return cached
-        vector = self.embed_documents([text])[0]
+        vector: np.ndarray = self.embed_documents([text])[0]
         self._cache[text] = vector
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)

@@ -173,9 +173,8 @@ def _load_html(data: bytes, name: str) -> tuple[dict[str, object], str | None, s
     soup = BeautifulSoup(_decode(data), "html.parser")
     for tag in soup(["script", "style", "nav", "footer", "header", "noscript", "template"]):
         tag.decompose()
-    title_tag = soup.find("title")
-    h1 = soup.find("h1")
-    title = (title_tag or h1).get_text(" ", strip=True) if (title_tag or h1) else None
+    named = soup.find("title") or soup.find("h1")
+    title = named.get_text(" ", strip=True) if named is not None else None
     meta: dict[str, object] = {}
     for tag in soup.find_all("meta"):
         key, value = tag.get("name"), tag.get("content")
@@ -325,7 +324,7 @@ class _PdfLine:
     table: list[list[str]] | None = None
 
 
-def _pdf_page(page: Any) -> list[_PdfLine]:  # noqa: ANN401 - pdfplumber's Page is untyped
+def _pdf_page(page: Any) -> list[_PdfLine]:
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
     placed: list[tuple[float, _PdfLine]] = [

@@ -86,7 +86,7 @@ def export(model: SentenceTransformer) -> bytes:
             self.transformer = transformer
 
         def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            return self.transformer(
+            return self.transformer(  # type: ignore[operator]  # a module, typed as Tensor
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
 
@@ -100,7 +100,7 @@ def export(model: SentenceTransformer) -> bytes:
         torch.onnx.export(
             TokenVectors().eval(),
             tuple(sample[name] for name in INPUTS),
-            buffer,
+            buffer,  # type: ignore[arg-type]  # a file object is accepted at run time
             input_names=list(INPUTS),
             output_names=["token_vectors"],
             dynamic_axes={name: dynamic for name in [*INPUTS, "token_vectors"]},
@@ -205,8 +205,9 @@ class OnnxEncoder:
             "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
         }
-        tokens = session.run(None, feed)[0]
+        tokens: np.ndarray = session.run(None, feed)[0]
         mask = feed["attention_mask"][..., None].astype(np.float32)
         pooled = (tokens * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        unit: np.ndarray = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return unit

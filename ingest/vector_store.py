@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import urlparse
 
 import numpy as np
@@ -95,7 +95,7 @@ class ChromaStore:
         self._dimension = dimension
         self._cache: OrderedDict[str, tuple[StoredChunk, np.ndarray]] = OrderedDict()
         self._cache_lock = threading.Lock()
-        meta = {"embedding_model": embedding_model, "dimension": dimension}
+        meta: dict[str, str | int] = {"embedding_model": embedding_model, "dimension": dimension}
         try:
             self.chunks = self._collection(CHUNKS, meta)
             self.catalog = self._collection(CATALOG, meta)
@@ -113,7 +113,10 @@ class ChromaStore:
 
     def _collection(self, name: str, meta: dict[str, str | int]) -> Collection:
         return self._client.get_or_create_collection(
-            name, embedding_function=None, metadata=meta, configuration={"hnsw": _HNSW}
+            name,
+            embedding_function=None,
+            metadata=cast("dict[str, Any]", meta),
+            configuration=cast("Any", {"hnsw": _HNSW}),
         )
 
     def heartbeat(self) -> None:
@@ -135,7 +138,7 @@ class ChromaStore:
         marker = np.zeros(self._dimension, dtype=np.float32)
         marker[0] = 1.0
         self.meta.upsert(
-            ids=["revision"], embeddings=[marker.tolist()], metadatas=[{"rev": uuid.uuid4().hex}]
+            ids=["revision"], embeddings=marker[None, :], metadatas=[{"rev": uuid.uuid4().hex}]
         )
 
     @_guarded
@@ -156,7 +159,7 @@ class ChromaStore:
         marker[0] = 1.0
         self.catalog.upsert(
             ids=[r.doc_id for r in records],
-            embeddings=[marker.tolist()] * len(records),
+            embeddings=np.tile(marker, (len(records), 1)),
             metadatas=[_record_to_meta(r) for r in records],
             documents=[r.title for r in records],
         )
@@ -199,7 +202,7 @@ class ChromaStore:
         where: dict[str, object] = {"doc_id": doc_id}
         if keep_version is not None:
             where = {"$and": [{"doc_id": doc_id}, {"version": {"$ne": keep_version}}]}
-        self.chunks.delete(where=cast("dict", where))
+        self.chunks.delete(where=cast("dict[str, Any]", where))
 
     def iter_chunks(self) -> Iterator[StoredChunk]:
         offset = 0
@@ -288,7 +291,7 @@ class ChromaStore:
         got = self.chunks.query(
             query_embeddings=[vector.tolist()],
             n_results=k,
-            where=cast("dict", where) if where else None,
+            where=cast("dict[str, Any]", where) if where else None,
             include=["distances"],
         )
         distances = (got["distances"] or [[]])[0]

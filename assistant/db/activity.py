@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
 from alembic import command
 from alembic.config import Config
@@ -21,6 +22,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.engine import Result
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -62,7 +64,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+        def _pragmas(dbapi_connection: Any, _record: object) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across app crashes
@@ -133,7 +135,7 @@ class ActivityLog:
         }
         # a Core insert: this runs on every answer, and needs no ORM unit of work
         with self._guard(), self.engine.begin() as conn:
-            conn.execute(insert(QuestionRow.__table__), [row])
+            conn.execute(insert(QuestionRow), [row])
 
     def record_feedback(self, question_id: str, helpful: bool, comment: str | None) -> int:
         with self._guard(), self._session() as session, session.begin():
@@ -252,14 +254,17 @@ class ActivityLog:
         cutoff = dt.datetime.now(dt.UTC) - older_than
         with self._guard(), self._session() as session, session.begin():
             old_questions = select(QuestionRow.id).where(QuestionRow.asked_at < cutoff)
-            feedback = session.execute(
-                delete(FeedbackRow).where(
-                    (FeedbackRow.created_at < cutoff) | FeedbackRow.question_id.in_(old_questions)
+            feedback = _rowcount(
+                session.execute(
+                    delete(FeedbackRow).where(
+                        (FeedbackRow.created_at < cutoff)
+                        | FeedbackRow.question_id.in_(old_questions)
+                    )
                 )
-            ).rowcount
-            questions = session.execute(
-                delete(QuestionRow).where(QuestionRow.asked_at < cutoff)
-            ).rowcount
+            )
+            questions = _rowcount(
+                session.execute(delete(QuestionRow).where(QuestionRow.asked_at < cutoff))
+            )
             session.execute(delete(SlackEventRow).where(SlackEventRow.seen_at < cutoff))
             session.execute(delete(SlackThreadRow).where(SlackThreadRow.created_at < cutoff))
         return int(questions or 0), int(feedback or 0)
@@ -276,12 +281,16 @@ class _DatabaseGuard:
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: object
-    ) -> bool:
+    ) -> Literal[False]:
         if isinstance(exc, IntegrityError):
             return False
         if isinstance(exc, SQLAlchemyError):
             raise UnavailableError("database_unavailable", f"database error: {exc}") from exc
         return False
+
+
+def _rowcount(result: Result[Any]) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _iso(value: dt.datetime | None) -> str:

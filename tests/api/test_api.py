@@ -26,7 +26,7 @@ def assert_error(response: httpx.Response, status: int, code: str | None = None)
     return body["error"]
 
 
-async def upload(client: httpx.AsyncClient, name: str, data: bytes, **fields: str):  # noqa: ANN201
+async def upload(client: httpx.AsyncClient, name: str, data: bytes, **fields: str):
     return await client.post(
         "/documents", headers=TRAINER, files={"file": (name, data)}, data=fields
     )

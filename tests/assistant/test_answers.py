@@ -20,7 +20,7 @@ def _sentences_with_markers(answer: str) -> list[tuple[str, list[int]]]:
     return [(text.strip(), [int(n) for n in re.findall(r"\d+", marks)]) for text, marks in parts]
 
 
-def assert_truthful(service: AssistantService, response) -> None:  # noqa: ANN001
+def assert_truthful(service: AssistantService, response) -> None:
     """Every sentence carries a marker, every marker resolves, and the cited document's
     chunks contain the sentence word for word (the extractive composer invents nothing)."""
     numbers = {c.n for c in response.citations}
@@ -119,7 +119,7 @@ def test_search_returns_scored_passages(corpus_service: AssistantService) -> Non
     assert all(r.text and 0 <= r.score <= 1 for r in results.results)
 
 
-def test_filters_restrict_sources(service: AssistantService, articles) -> None:  # noqa: ANN001
+def test_filters_restrict_sources(service: AssistantService, articles) -> None:
     service.ingest([articles])
     service.upload(DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp-family.md", metadata={})
     question = "Can my client pay her daughter as her PA?"

@@ -27,7 +27,7 @@ def _passage(doc_id: str, text: str, similarity: float, section: str | None = No
     return Passage(chunk, record, 0.03, similarity, 1.0)
 
 
-def _composer(tmp_path) -> ExtractiveComposer:  # noqa: ANN001
+def _composer(tmp_path) -> ExtractiveComposer:
     return ExtractiveComposer(LexicalIndex(tmp_path).tokenize, min_similarity=0.35)
 
 
@@ -43,7 +43,7 @@ REVIEW = (
 )
 
 
-def test_every_sentence_is_marked_and_every_marker_resolves(tmp_path) -> None:  # noqa: ANN001
+def test_every_sentence_is_marked_and_every_marker_resolves(tmp_path) -> None:
     composer = _composer(tmp_path)
     result = composer.compose(
         "When is a direct payment reviewed?",
@@ -59,7 +59,7 @@ def test_every_sentence_is_marked_and_every_marker_resolves(tmp_path) -> None:  
         assert re.search(r"\[\d+\]$", sentence), sentence
 
 
-def test_a_figure_brings_its_survey_and_year(tmp_path) -> None:  # noqa: ANN001
+def test_a_figure_brings_its_survey_and_year(tmp_path) -> None:
     result = _composer(tmp_path).compose(
         "How many felt they had the knowledge to employ a PA?", [_passage("survey", SURVEY, 0.6)]
     )
@@ -68,7 +68,7 @@ def test_a_figure_brings_its_survey_and_year(tmp_path) -> None:  # noqa: ANN001
     assert result.answer.index("2010") < result.answer.index("49%")
 
 
-def test_answers_stay_short(tmp_path) -> None:  # noqa: ANN001
+def test_answers_stay_short(tmp_path) -> None:
     long_text = " ".join(
         f"Direct payment rule {i} says the council reviews the direct payment plan carefully."
         for i in range(40)
@@ -80,7 +80,7 @@ def test_answers_stay_short(tmp_path) -> None:  # noqa: ANN001
     assert 10 <= words <= 130
 
 
-def test_weak_evidence_abstains_without_content(tmp_path) -> None:  # noqa: ANN001
+def test_weak_evidence_abstains_without_content(tmp_path) -> None:
     result = _composer(tmp_path).compose(
         "What is the best recipe for a Victoria sponge?", [_passage("review", REVIEW, 0.12)]
     )
@@ -99,7 +99,7 @@ def test_sentence_splitting_respects_abbreviations() -> None:
     ]
 
 
-def test_snippet_is_centred_on_the_quoted_sentence(tmp_path) -> None:  # noqa: ANN001
+def test_snippet_is_centred_on_the_quoted_sentence(tmp_path) -> None:
     filler = "Background about the history of community care in England. " * 12
     result = _composer(tmp_path).compose(
         "When must the first review of a direct payment happen?",

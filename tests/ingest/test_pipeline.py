@@ -13,11 +13,11 @@ from ingest.vector_store import chunk_id
 from tests.conftest import DIRECT_PAYMENTS_MD, ServiceFactory, write
 
 
-def _chunk_ids(service) -> list[str]:  # noqa: ANN001
+def _chunk_ids(service) -> list[str]:
     return sorted(c.chunk_id for c in service.index.store.iter_chunks())
 
 
-def test_second_ingest_reports_every_file_unchanged(service, articles: Path) -> None:  # noqa: ANN001
+def test_second_ingest_reports_every_file_unchanged(service, articles: Path) -> None:
     first = service.ingest([articles])
     assert first.counts["added"] == 5
     assert first.chunks >= 15
@@ -27,7 +27,7 @@ def test_second_ingest_reports_every_file_unchanged(service, articles: Path) -> 
     assert "5 unchanged" in second.summary()
 
 
-def test_changed_file_replaces_its_chunks(service, tmp_path: Path) -> None:  # noqa: ANN001
+def test_changed_file_replaces_its_chunks(service, tmp_path: Path) -> None:
     path = write(tmp_path / "kb" / "dp-family.md", DIRECT_PAYMENTS_MD)
     service.ingest([path])
     before = _chunk_ids(service)
@@ -44,7 +44,7 @@ def test_changed_file_replaces_its_chunks(service, tmp_path: Path) -> None:  # n
     assert "culturally appropriate" not in texts
 
 
-def test_broken_file_is_reported_and_the_others_go_in(service, tmp_path: Path) -> None:  # noqa: ANN001
+def test_broken_file_is_reported_and_the_others_go_in(service, tmp_path: Path) -> None:
     kb = tmp_path / "kb"
     write(kb / "good.md", DIRECT_PAYMENTS_MD)
     write(kb / "bad.md", "---\nsource_type: rumour\n---\n# Bad\n\nText.")
@@ -60,7 +60,7 @@ def test_broken_file_is_reported_and_the_others_go_in(service, tmp_path: Path) -
 
 def test_sync_removes_only_documents_whose_files_vanished_from_that_folder(
     service, tmp_path: Path
-) -> None:  # noqa: ANN001
+) -> None:
     kb, other = tmp_path / "kb", tmp_path / "other"
     write(kb / "keep.md", "# Keep\n\nContingency plans cover a PA's sickness.")
     write(kb / "drop.md", "# Drop\n\nEmployer's liability insurance is required.")
@@ -78,7 +78,7 @@ def test_sync_removes_only_documents_whose_files_vanished_from_that_folder(
     assert ids == ["elsewhere", "keep", "up"]
 
 
-def test_same_file_name_in_two_folders_gets_two_documents(service, tmp_path: Path) -> None:  # noqa: ANN001
+def test_same_file_name_in_two_folders_gets_two_documents(service, tmp_path: Path) -> None:
     write(tmp_path / "a" / "notes.md", "# Notes A\n\nAbout direct payments.")
     write(tmp_path / "b" / "notes.md", "# Notes B\n\nAbout personal budgets.")
     service.ingest([tmp_path / "a", tmp_path / "b"])
@@ -97,7 +97,7 @@ def test_interrupted_ingest_leaves_no_visible_half_document(
     service.ingest([path])
     old = service.index.records()["dp-family"]
 
-    def crash(record) -> None:  # noqa: ANN001
+    def crash(record) -> None:
         raise KeyboardInterrupt("killed")
 
     write(path, DIRECT_PAYMENTS_MD + "\n## New section\n\nReviews happen yearly at least.\n")
@@ -127,7 +127,7 @@ def test_interrupted_ingest_leaves_no_visible_half_document(
     )
 
 
-def test_upload_with_bad_metadata_leaves_the_index_as_it_was(service) -> None:  # noqa: ANN001
+def test_upload_with_bad_metadata_leaves_the_index_as_it_was(service) -> None:
     service.upload(DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp.md", metadata={})
     before = _chunk_ids(service)
     with pytest.raises(SignpostError, match="source_type"):
@@ -137,7 +137,7 @@ def test_upload_with_bad_metadata_leaves_the_index_as_it_was(service) -> None:  
     assert _chunk_ids(service) == before
 
 
-def test_upload_file_name_is_sanitised(service) -> None:  # noqa: ANN001
+def test_upload_file_name_is_sanitised(service) -> None:
     outcome = service.upload(
         b"# Contingency\n\nPlan for PA sickness.",
         "markdown",
@@ -149,7 +149,7 @@ def test_upload_file_name_is_sanitised(service) -> None:  # noqa: ANN001
     assert "/" not in (outcome.doc_id or "")
 
 
-def test_sync_of_a_missing_folder_is_an_error(service, tmp_path: Path) -> None:  # noqa: ANN001
+def test_sync_of_a_missing_folder_is_an_error(service, tmp_path: Path) -> None:
     with pytest.raises(SignpostError, match="not a folder"):
         service.sync(tmp_path / "nope")
 
@@ -172,7 +172,7 @@ def test_lexical_index_is_persisted_and_reloaded(
     assert (tmp_path / "data" / "lexical" / "state.json").is_file()
 
 
-def test_lexical_tokens_match_bm25s_tokenize(service, articles: Path) -> None:  # noqa: ANN001
+def test_lexical_tokens_match_bm25s_tokenize(service, articles: Path) -> None:
     """The per-request tokenizer is a fast copy of bm25s.tokenize: they must agree exactly,
     or queries would be tokenised differently from the index."""
     import bm25s
@@ -197,7 +197,7 @@ def test_lexical_tokens_match_bm25s_tokenize(service, articles: Path) -> None:  
     assert sum(map(len, expected)) > 500
 
 
-def test_replaced_document_is_never_served_from_the_chunk_cache(service, tmp_path: Path) -> None:  # noqa: ANN001
+def test_replaced_document_is_never_served_from_the_chunk_cache(service, tmp_path: Path) -> None:
     path = write(tmp_path / "kb" / "dp-family.md", DIRECT_PAYMENTS_MD)
     service.ingest([path])
     service.warm_up()  # fills the chunk cache with the first version

@@ -33,7 +33,7 @@ def test_token_bucket() -> None:
 
 async def test_ask_is_limited_per_api_key_with_retry_after(
     make_service: ServiceFactory, settings
-) -> None:  # noqa: ANN001
+) -> None:
     limited = settings.model_copy(update={"rate_limit_per_minute": 6, "api_keys": "k1,k2"})
     service = make_service(**limited.model_dump(include={"api_keys"}))
     app = create_app(limited, service, trainer_keys=["t"])
@@ -59,7 +59,7 @@ async def test_ask_is_limited_per_api_key_with_retry_after(
 async def test_slack_user_asking_too_fast_is_told_to_wait(
     slack_api: StandIn,
     slack_settings,
-    slack_service: AssistantService,  # noqa: ANN001
+    slack_service: AssistantService,
 ) -> None:
     limited = slack_settings.model_copy(update={"rate_limit_per_minute": 4})
     app = create_app(limited, slack_service, trainer_keys=["t"])

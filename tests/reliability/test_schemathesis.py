@@ -17,7 +17,7 @@ TRAINER_KEY = "schema-trainer-key"
 
 
 @pytest.fixture(scope="module")
-def api_schema(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder):  # noqa: ANN201
+def api_schema(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder):
     data = tmp_path_factory.mktemp("schema-data")
     config = Settings(data_dir=data, rate_limit_per_minute=0, _env_file=None)
     service = build_service(config, embedder=embedder)
@@ -35,7 +35,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-def test_api_never_fails_and_matches_its_schema(case) -> None:  # noqa: ANN001
+def test_api_never_fails_and_matches_its_schema(case) -> None:
     excluded = []
     if case.operation.method.upper() == "POST" and case.operation.path == "/documents":
         # whether an upload is acceptable depends on the file's content (its detected type,

@@ -22,7 +22,7 @@ BOT_TOKEN = "xoxb-test"
 BOT_USER = "UBOT"
 
 
-def ok(extra: dict | None = None):  # noqa: ANN201
+def ok(extra: dict | None = None):
     return lambda body: (200, {"ok": True, **(extra or {})}, 0.0)
 
 
@@ -90,7 +90,7 @@ def wait_for(api: StandIn, path: str, count: int = 1, timeout: float = 30.0) -> 
 
 
 @pytest.fixture
-def slack_service(make_service: ServiceFactory, articles) -> AssistantService:  # noqa: ANN001
+def slack_service(make_service: ServiceFactory, articles) -> AssistantService:
     service = make_service()
     service.ingest([articles / SKILLS_ARTICLE])
     service.upload(DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp-family.md", metadata={})
