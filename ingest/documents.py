@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -48,6 +49,23 @@ class DocumentMeta(BaseModel):
     @classmethod
     def _normalise_topics(cls, value: list[str]) -> list[str]:
         return [slugify(t) for t in value if slugify(t)]
+
+    @field_validator("source_url", mode="before")
+    @classmethod
+    def _check_source_url(cls, value: object) -> object:
+        """Only http(s) addresses: a `javascript:` or `data:` URL would run in the trainer's
+        browser when the link is clicked (stored XSS)."""
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            raise ValueError("source_url must be a web address")
+        url = value.strip()
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            raise ValueError("source_url must be an http:// or https:// address")
+        if any(ch in url for ch in "<>\"'` |") or any(ord(ch) < 32 for ch in url):
+            raise ValueError("source_url contains characters a web address cannot have")
+        return url
 
     @field_validator("id")
     @classmethod

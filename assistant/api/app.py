@@ -14,9 +14,10 @@ from fastapi.staticfiles import StaticFiles
 from assistant import __version__
 from assistant.api import errors
 from assistant.api.errors import ERROR_RESPONSES
-from assistant.api.middleware import BodyLimit, RequestContext
+from assistant.api.middleware import BodyLimit, RequestContext, SecurityHeaders
 from assistant.api.routers import ask, documents, health, insights
 from assistant.config import Settings
+from assistant.errors import SignpostError
 from assistant.keys import split_keys
 from assistant.metrics import Metrics
 from assistant.ratelimit import RateLimiter
@@ -87,6 +88,7 @@ def create_app(
 
     app.add_middleware(BodyLimit, limit_for=limit_for)
     app.add_middleware(RequestContext, metrics=metrics)
+    app.add_middleware(SecurityHeaders)
     return app
 
 
@@ -101,4 +103,12 @@ def mount_slack(app: FastAPI, service: AssistantService, settings: Settings) -> 
 
     @app.post("/slack/events", include_in_schema=False)
     async def slack_events(request: Request) -> Response:
+        # Bolt turns a non-numeric timestamp into a 500 and a traceback: refuse it as the
+        # unsigned request it is
+        if not request.headers.get("x-slack-request-timestamp", "").isdigit():
+            raise SignpostError(
+                "invalid_signature",
+                "the Slack request timestamp is missing or invalid",
+                status=401,
+            )
         return await handler.handle(request)

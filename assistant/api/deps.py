@@ -56,9 +56,12 @@ def require_trainer(request: Request) -> None:
 
 
 def caller_id(request: Request) -> str:
-    """Who is asking, for rate limits: the API key (hashed) or else the client address."""
+    """Who is asking, for rate limits: a valid API or trainer key (hashed), or else the client
+    address. An unchecked token never gets a bucket of its own: with keys unset, random
+    bearer tokens would otherwise each get a fresh allowance."""
     token = _bearer(request)
-    if token:
+    known: list[str] = request.app.state.api_keys + request.app.state.trainer_keys
+    if token and known and key_matches(token, known):
         return "key:" + hashlib.sha256(token.encode()).hexdigest()[:16]
     return "ip:" + (request.client.host if request.client else "unknown")
 

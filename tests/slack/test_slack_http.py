@@ -49,6 +49,11 @@ async def test_bad_and_stale_signatures_are_refused(
         await post(slack_client, body, JSON | signed_headers(body, age_s=3600))
     ).status_code == 401
     assert (await post(slack_client, body, JSON)).status_code == 401
+    for stamp in ("not-a-number", "1.5e9", "", "-1"):
+        headers = JSON | signed_headers(body) | {"X-Slack-Request-Timestamp": stamp}
+        refused = await post(slack_client, body, headers)
+        assert refused.status_code == 401, (stamp, refused.text)
+        assert refused.json()["error"]["code"] == "invalid_signature"
     time.sleep(0.5)
     assert "/api/chat.postMessage" not in slack_api.paths()
 

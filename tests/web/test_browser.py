@@ -224,3 +224,27 @@ def test_trainer_page_never_scrolls_sideways(
         ).click()
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_in_viewport()
     context.close()
+
+
+def test_a_long_paste_is_counted_not_cut_and_the_policy_holds(
+    page: Page, server: LiveServer
+) -> None:
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.goto(server.url)
+    counter = page.locator("#question-count")
+    expect(counter).to_have_text("0 / 2,000 characters")
+    box = page.get_by_label("Your question")
+    box.fill("Can my client pay her daughter as her PA? " * 60)  # 2,520 characters
+    expect(counter).to_contain_text("520 over the limit")
+    assert len(box.input_value()) == 2520, "the paste was cut"
+    page.get_by_role("button", name="Ask Signpost").click()
+    expect(page.locator(".answer")).to_have_count(0)  # not sent while over the limit
+    box.fill("Can my client pay her daughter as her PA?")
+    expect(counter).to_have_text("41 / 2,000 characters")
+    assert violations == []
