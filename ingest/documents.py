@@ -14,7 +14,7 @@ SOURCE_TYPES = ("guidance", "legislation", "curriculum", "survey", "practice-not
 SourceType = Literal["guidance", "legislation", "curriculum", "survey", "practice-note"]
 
 #: Bump when loading or chunking changes, so every file is re-indexed once.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: pdfplumber PDFs; tables become items
 
 
 class DocumentError(ValueError):
