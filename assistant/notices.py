@@ -24,7 +24,10 @@ _HARM = re.compile(
     r"kick(?:s|ed|ing)?|bruis(?:e|es|ed|ing)|push(?:es|ed|ing)|shov(?:e|es|ed|ing)|"
     r"abus(?:e|es|ed|ing)|neglect(?:s|ed|ing)?|exploit(?:s|ed|ing)?|"
     r"threat(?:en|ens|ened|ening)?|scared of|afraid of|frightened of|locked (?:in|up)|"
-    r"steal(?:s|ing)?|stole|stolen|taking (?:her|his|their) (?:money|cards?|pension|benefits)|"
+    r"steal(?:s|ing)?|stole|stolen|"
+    r"(?:tak(?:es|ing)|took) (?:(?:her|his|their) )?"
+    r"(?:money|cash|cards?|pension|benefits|savings)|"
+    r"(?:money|cash) (?:from|out of) (?:her|his|their)|"
     r"self[- ]?harm(?:s|ing|ed)?|suicid(?:e|al)|kill (?:her|him|them)sel(?:f|ves)|"
     r"end (?:her|his|their) (?:life|lives)|overdos(?:e|ed)|not (?:been )?(?:fed|eating|washed)|"
     r"left alone for|no food|starv(?:e|ing|ed)|forced to|coerc(?:e|ed|ing))",

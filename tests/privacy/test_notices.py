@@ -28,6 +28,8 @@ def dp_service(service: AssistantService) -> AssistantService:
         "I'm worried my service user is being neglected by her PA, she hasn't been fed",
         "He said he wants to kill himself if he loses his PA",
         "Mrs [name] is scared of her nephew who is taking her pension",
+        "My client's PA is taking money from her purse, what do I do?",
+        "her PA took cash out of her account again",
     ],
 )
 def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
@@ -40,6 +42,8 @@ def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
         "What are the signs of financial abuse with a direct payment?",
         "What are the six safeguarding principles?",
         "Can my client pay her daughter as her PA?",
+        "Can my client use her money to pay a PA?",
+        "Is the council taking the money back from my client?",
     ],
 )
 def test_no_safeguarding_signpost_for_general_questions(question: str) -> None:
