@@ -243,10 +243,9 @@ def markdown_tables_to_lists(markdown: str) -> str:
         ):
             rows = []
             j = i
-            while j < len(lines) and _MD_TABLE_ROW.match(lines[j]):
+            while j < len(lines) and (row := _MD_TABLE_ROW.match(lines[j])):
                 if not _MD_TABLE_RULE.match(lines[j]):
-                    cells = _MD_TABLE_ROW.match(lines[j]).group(1)  # type: ignore[union-attr]
-                    rows.append([c.strip() for c in re.split(r"(?<!\\)\|", cells)])
+                    rows.append([c.strip() for c in re.split(r"(?<!\\)\|", row.group(1))])
                 j += 1
             out.extend(table_items(rows))
             i = j
