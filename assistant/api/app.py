@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from assistant import __version__
 from assistant.api import errors
+from assistant.api.docs import register_docs
 from assistant.api.errors import ERROR_RESPONSES
 from assistant.api.middleware import BodyLimit, RequestContext, SecurityHeaders
 from assistant.api.routers import ask, documents, health, insights
@@ -53,6 +54,8 @@ def create_app(
 
     app = FastAPI(
         lifespan=lifespan,
+        docs_url=None,  # served from the package by register_docs: no CDN
+        redoc_url=None,
         responses=ERROR_RESPONSES,
         title="Signpost",
         version=__version__,
@@ -75,6 +78,7 @@ def create_app(
 
     app.include_router(web_routes.router)
     app.add_exception_handler(web_routes._SignIn, web_routes.sign_in_redirect)
+    register_docs(app)  # before /static, so /static/swagger-ui is matched first
     app.mount("/static", StaticFiles(directory=web_routes.HERE / "static"), name="static")
 
     if settings.slack_bot_token and settings.slack_signing_secret:

@@ -153,9 +153,6 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
-# FastAPI's /docs and /redoc pages load their scripts from a CDN with an inline start-up
-# script; they are left outside the policy (see SECURITY.md).
-_NO_CSP = ("/docs", "/redoc")
 
 
 class SecurityHeaders:
@@ -169,7 +166,6 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path = str(scope.get("path", ""))
         https = scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:
@@ -179,9 +175,8 @@ class SecurityHeaders:
                     (b"x-content-type-options", b"nosniff"),
                     (b"x-frame-options", b"DENY"),
                     (b"referrer-policy", b"same-origin"),
+                    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
                 ]
-                if not path.startswith(_NO_CSP):
-                    extra.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
                 if https:
                     extra.append((b"strict-transport-security", b"max-age=31536000"))
                 message["headers"] = headers + extra

@@ -248,3 +248,26 @@ def test_a_long_paste_is_counted_not_cut_and_the_policy_holds(
     box.fill("Can my client pay her daughter as her PA?")
     expect(counter).to_have_text("41 / 2,000 characters")
     assert violations == []
+
+
+def test_api_docs_load_nothing_from_another_origin(page: Page, server: LiveServer) -> None:
+    requested: list[str] = []
+    violations: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    response = page.goto(f"{server.url}/docs")
+    assert response is not None
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Signpost")
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "api-docs.png"))
+    assert requested, "the page made no requests"
+    assert all(url.startswith(server.url) for url in requested), requested
+    assert violations == []
+    page.goto(f"{server.url}/redoc")
+    assert page.url == f"{server.url}/docs"
