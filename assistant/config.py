@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 20.0
 
     max_upload_mb: int = 25
+    # Uploads are parsed in a separate process with this much address space at most (0: in
+    # the server process, as folder syncs are).
+    parse_memory_mb: int = Field(default=1024, ge=0)
     retention_days: int = Field(default=90, ge=1)
     rate_limit_per_minute: int = Field(default=60, ge=0)
 

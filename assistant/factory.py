@@ -51,7 +51,12 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> As
             alpha=settings.fusion_alpha,
         ),
         composer=ExtractiveComposer(index.lexical.tokenize, min_similarity=settings.min_similarity),
-        ingestor=Ingestor(index, embedder, Chunker(settings.chunk_size, settings.chunk_overlap)),
+        ingestor=Ingestor(
+            index,
+            embedder,
+            Chunker(settings.chunk_size, settings.chunk_overlap),
+            parse_memory_mb=settings.parse_memory_mb,
+        ),
         activity=activity,
         llm=llm,
     )

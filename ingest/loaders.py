@@ -33,6 +33,10 @@ SUPPORTED_SUFFIXES = frozenset(SUFFIX_FORMATS)
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _MAX_DOCX_XML = 50 * 1024 * 1024  # uncompressed size of word/document.xml we accept
+# Over all of a DOCX's zip entries, before any parser runs (a bomb can hide in styles.xml):
+MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_ZIP_RATIO = 100  # an entry of over 1 MB expanding more than this is refused
+MAX_ZIP_ENTRIES = 5_000
 MAX_FILE_BYTES = 25 * 1024 * 1024  # the same limit as an upload
 MAX_TEXT_CHARS = 5_000_000  # about 2,500 pages: anything bigger is not one guidance document
 
@@ -105,6 +109,13 @@ def load_bytes(
         raise DocumentError("no text found in the document")
     title = (meta.title or title_hint or _first_line(markdown) or Path(name).stem).strip()
     return LoadedDocument(title=title[:300], markdown=markdown, meta=meta)
+
+
+def load_bytes_plain(
+    data: bytes, fmt: str, name: str, overrides: dict[str, object]
+) -> LoadedDocument:
+    """`load_bytes` with positional arguments only: what the isolated worker calls."""
+    return load_bytes(data, fmt, name=name, overrides=overrides)
 
 
 def _decode(data: bytes) -> str:
@@ -370,6 +381,7 @@ def _load_docx(data: bytes, name: str) -> tuple[dict[str, object], str | None, s
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_zip(archive)
             info = archive.getinfo("word/document.xml")
             if info.file_size > _MAX_DOCX_XML:
                 raise DocumentError("the DOCX expands to more text than we accept")
@@ -398,6 +410,28 @@ def _load_docx(data: bytes, name: str) -> tuple[dict[str, object], str | None, s
         rows = [[c.text.strip() for c in row.cells] for row in table.rows]
         parts.append("\n".join(table_items(rows)))
     return {}, title, "\n\n".join(parts)
+
+
+def check_zip(archive: zipfile.ZipFile) -> None:
+    """Refuse a zip bomb from its directory alone: too many entries, too much in total once
+    expanded, or an entry that expands far beyond its compressed size. zipfile never reads
+    more than an entry's declared size, so the declared sizes bound what a parser can get."""
+    entries = archive.infolist()
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise DocumentError(f"the DOCX has more than {MAX_ZIP_ENTRIES:,} parts")
+    total = sum(info.file_size for info in entries)
+    if total > MAX_ZIP_UNCOMPRESSED:
+        raise DocumentError(
+            f"the DOCX expands to {total / 2**20:,.0f} MB; the limit is "
+            f"{MAX_ZIP_UNCOMPRESSED // 2**20} MB"
+        )
+    for info in entries:
+        ratio = info.file_size // max(info.compress_size, 1)
+        if info.file_size > 2**20 and ratio > MAX_ZIP_RATIO:
+            raise DocumentError(
+                f"the DOCX part {info.filename} expands {ratio:,} times: refused as a possible "
+                "zip bomb"
+            )
 
 
 _LOADERS = {

@@ -23,6 +23,7 @@ from ingest.documents import (
     slugify,
 )
 from ingest.embedder import Embedder
+from ingest.isolation import load_bytes_isolated
 from ingest.knowledge_index import KnowledgeIndex, retrieval_text
 from ingest.loaders import SUPPORTED_SUFFIXES, load_bytes, load_path
 
@@ -107,10 +108,19 @@ def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
 
 
 class Ingestor:
-    def __init__(self, index: KnowledgeIndex, embedder: Embedder, chunker: Chunker) -> None:
+    def __init__(
+        self,
+        index: KnowledgeIndex,
+        embedder: Embedder,
+        chunker: Chunker,
+        *,
+        parse_memory_mb: int = 0,
+    ) -> None:
         self.index = index
         self.embedder = embedder
         self.chunker = chunker
+        #: uploads (untrusted bytes) are parsed in a worker process under this memory limit
+        self.parse_memory_mb = parse_memory_mb
         self._settings_tag = f"{PIPELINE_VERSION}:{chunker.signature}:{embedder.name}"
 
     # -- public operations ----------------------------------------------------------------
@@ -159,7 +169,12 @@ class Ingestor:
     ) -> Outcome:
         """Index an uploaded file; raises DocumentError and leaves the index as it was."""
         name = safe_filename(filename)
-        document = load_bytes(data, fmt, name=name, overrides=metadata)
+        if self.parse_memory_mb:
+            document = load_bytes_isolated(
+                data, fmt, name=name, overrides=metadata, memory_mb=self.parse_memory_mb
+            )
+        else:
+            document = load_bytes(data, fmt, name=name, overrides=metadata)
         origin = f"{UPLOAD_PREFIX}{name}"
         content_hash = self._hash(data + repr(sorted(metadata.items())).encode())
         records = self.index.store.documents()
