@@ -292,7 +292,7 @@ def serve(
         port=port,
         access_log=False,
         log_config=None,
-        **settings.uvicorn_proxy_options,  # type: ignore[arg-type]
+        **settings.uvicorn_options,  # type: ignore[arg-type]
     )
 
 

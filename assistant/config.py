@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     # Proxies (comma-separated addresses or CIDR ranges, "*" for any) whose X-Forwarded-For /
     # X-Forwarded-Proto give the client's address and scheme; unset: trust no proxy.
     forwarded_allow_ips: str | None = None
+    # Connections served at once by one server process; beyond it uvicorn answers 503 at once.
+    max_concurrent_requests: int = Field(default=200, ge=1)
 
     # Retrieval and answering knobs (tuned on the golden set; see README).
     chunk_size: int = 900
@@ -63,11 +65,17 @@ class Settings(BaseSettings):
     )
 
     @property
-    def uvicorn_proxy_options(self) -> dict[str, object]:
-        """What uvicorn needs to read forwarded headers from the configured proxies only."""
-        if not self.forwarded_allow_ips:
-            return {"proxy_headers": False}
-        return {"proxy_headers": True, "forwarded_allow_ips": self.forwarded_allow_ips}
+    def uvicorn_options(self) -> dict[str, object]:
+        """uvicorn's settings from ours: forwarded headers from the configured proxies only,
+        a bound on concurrent connections, and a short keep-alive for idle ones."""
+        options: dict[str, object] = {
+            "limit_concurrency": self.max_concurrent_requests,
+            "timeout_keep_alive": 5,
+            "proxy_headers": bool(self.forwarded_allow_ips),
+        }
+        if self.forwarded_allow_ips:
+            options["forwarded_allow_ips"] = self.forwarded_allow_ips
+        return options
 
     @property
     def llm_enabled(self) -> bool:

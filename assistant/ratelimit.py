@@ -42,5 +42,37 @@ class RateLimiter:
             return (1.0 - bucket.tokens) / self.rate
 
 
+class FailedAttempts:
+    """Failed key or sign-in attempts per client address in a sliding minute: past `limit`,
+    further attempts are refused (429) without checking the key, so keys cannot be guessed at
+    speed. In-process, like the rate limits."""
+
+    def __init__(self, limit: int = 10, window_s: float = 60.0, max_callers: int = 10_000):
+        self.limit = limit
+        self.window_s = window_s
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+        self._max = max_callers
+
+    def wait(self, caller: str) -> float:
+        """0 when `caller` may try a key now, else the seconds until it may."""
+        now = time.monotonic()
+        with self._lock:
+            recent = [t for t in self._failures.get(caller, []) if now - t < self.window_s]
+            if recent:
+                self._failures[caller] = recent
+            else:
+                self._failures.pop(caller, None)
+            if len(recent) < self.limit:
+                return 0.0
+            return self.window_s - (now - recent[0])
+
+    def record(self, caller: str) -> None:
+        with self._lock:
+            if caller not in self._failures and len(self._failures) >= self._max:
+                self._failures.clear()
+            self._failures.setdefault(caller, []).append(time.monotonic())
+
+
 def retry_after(seconds: float) -> str:
     return str(max(1, math.ceil(seconds)))

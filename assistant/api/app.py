@@ -15,13 +15,13 @@ from assistant import __version__
 from assistant.api import errors
 from assistant.api.docs import register_docs
 from assistant.api.errors import ERROR_RESPONSES
-from assistant.api.middleware import BodyLimit, RequestContext, SecurityHeaders
+from assistant.api.middleware import BodyLimit, RequestContext, SecurityHeaders, TrainerGate
 from assistant.api.routers import ask, documents, health, insights
 from assistant.config import Settings
 from assistant.errors import SignpostError
 from assistant.keys import split_keys
 from assistant.metrics import Metrics
-from assistant.ratelimit import RateLimiter
+from assistant.ratelimit import FailedAttempts, RateLimiter
 from assistant.service import AssistantService
 from assistant.web import routes as web_routes
 
@@ -71,6 +71,7 @@ def create_app(
     app.state.trainer_keys = list(trainer_keys)
     app.state.max_upload_bytes = settings.max_upload_mb * 1024 * 1024
     app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.failed_attempts = FailedAttempts()
 
     errors.register(app)
     for router in (ask.router, documents.router, insights.router, health.router):
@@ -90,6 +91,7 @@ def create_app(
         uploads = ("/documents", "/trainer/upload")
         return upload_limit if path.rstrip("/") in uploads else JSON_BODY_LIMIT
 
+    app.add_middleware(TrainerGate)  # inside BodyLimit: credentials before the body
     app.add_middleware(BodyLimit, limit_for=limit_for)
     app.add_middleware(RequestContext, metrics=metrics)
     app.add_middleware(SecurityHeaders)

@@ -30,6 +30,29 @@ def _bearer(request: Request) -> str | None:
     return token.strip()
 
 
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def check_guess(request: Request, candidate: str, keys: list[str]) -> bool:
+    """Whether `candidate` is one of `keys`; a wrong one counts against the client address,
+    and past ten wrong ones a minute the address gets 429 without the key being checked."""
+    attempts = request.app.state.failed_attempts
+    address = client_address(request)
+    wait = attempts.wait(address)
+    if wait > 0:
+        raise SignpostError(
+            "too_many_attempts",
+            f"too many wrong keys from your address; try again in {retry_after(wait)} s",
+            status=429,
+            headers={"Retry-After": retry_after(wait)},
+        )
+    if key_matches(candidate, keys):
+        return True
+    attempts.record(address)
+    return False
+
+
 def require_api_key(request: Request) -> None:
     """Guards /ask, /search and /feedback when SIGNPOST_API_KEYS is set (trainer keys work too)."""
     api_keys: list[str] = request.app.state.api_keys
@@ -40,7 +63,7 @@ def require_api_key(request: Request) -> None:
         raise SignpostError(
             "missing_key", "send an API key as 'Authorization: Bearer KEY'", status=401
         )
-    if not key_matches(token, api_keys + request.app.state.trainer_keys):
+    if not check_guess(request, token, api_keys + request.app.state.trainer_keys):
         raise SignpostError("invalid_key", "that API key is not valid", status=403)
 
 
@@ -51,7 +74,7 @@ def require_trainer(request: Request) -> None:
         raise SignpostError(
             "missing_key", "send a trainer key as 'Authorization: Bearer KEY'", status=401
         )
-    if not key_matches(token, request.app.state.trainer_keys):
+    if not check_guess(request, token, request.app.state.trainer_keys):
         raise SignpostError("invalid_key", "that trainer key is not valid", status=403)
 
 
@@ -63,7 +86,7 @@ def caller_id(request: Request) -> str:
     known: list[str] = request.app.state.api_keys + request.app.state.trainer_keys
     if token and known and key_matches(token, known):
         return "key:" + hashlib.sha256(token.encode()).hexdigest()[:16]
-    return "ip:" + (request.client.host if request.client else "unknown")
+    return "ip:" + client_address(request)
 
 
 def rate_limit(request: Request) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -67,13 +68,23 @@ class RequestContext:
             request_id.reset(token)
 
 
+BODY_IDLE_TIMEOUT_S = 20.0  # the longest wait for the next piece of a request body
+
+
 class BodyLimit:
     """Refuses bodies over the limit for their path with 413, from Content-Length at once or
-    while streaming when there is none."""
+    while streaming when there is none; and a body that stalls (a slow upload holding a
+    connection and a temp file) with 408."""
 
-    def __init__(self, app: ASGIApp, limit_for: Callable[[str], int]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit_for: Callable[[str], int],
+        idle_timeout_s: float = BODY_IDLE_TIMEOUT_S,
+    ) -> None:
         self.app = app
         self.limit_for = limit_for
+        self.idle_timeout_s = idle_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -92,12 +103,19 @@ class BodyLimit:
         received = 0
         exceeded = False
         responded = False
+        body_done = False
 
         async def counting_receive() -> Message:
-            nonlocal received, exceeded
-            message = await receive()
+            nonlocal received, exceeded, body_done
+            if body_done:  # after the body only a disconnect can come: no time limit
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.idle_timeout_s)
+            except TimeoutError:
+                raise _TooSlow from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
+                body_done = not message.get("more_body", False)
                 if received > limit:
                     exceeded = True
                     raise _TooLarge
@@ -121,25 +139,25 @@ class BodyLimit:
         except _TooLarge:
             if not responded:
                 await _reject(send, limit)
+        except _TooSlow:
+            if not responded:
+                await _error(send, 408, "request_timeout", "the request body stopped arriving")
 
 
 class _TooLarge(Exception):
     pass
 
 
-async def _reject(send: Send, limit: int) -> None:
-    body = json.dumps(
-        {
-            "error": {
-                "code": "payload_too_large",
-                "message": f"the request body is larger than {limit // (1024 * 1024) or 1} MB",
-            }
-        }
-    ).encode()
+class _TooSlow(Exception):
+    pass
+
+
+async def _error(send: Send, status: int, code: str, message: str) -> None:
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
@@ -147,6 +165,11 @@ async def _reject(send: Send, limit: int) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+async def _reject(send: Send, limit: int) -> None:
+    message = f"the request body is larger than {limit // (1024 * 1024) or 1} MB"
+    await _error(send, 413, "payload_too_large", message)
 
 
 CONTENT_SECURITY_POLICY = (
@@ -183,3 +206,46 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class TrainerGate:
+    """Checks trainer credentials before a trainer write's body is read: an anonymous upload
+    gets its 401 (API) or its redirect to sign in (page) without a byte of it being spooled.
+    The routes check again; this only moves the refusal ahead of the body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") not in _WRITE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        from starlette.requests import Request
+        from starlette.responses import RedirectResponse
+
+        from assistant.api.deps import require_trainer
+        from assistant.api.errors import error_response
+        from assistant.errors import SignpostError
+        from assistant.web import session
+
+        path = str(scope.get("path", ""))
+        request = Request(scope)
+        if path == "/documents" or path.startswith("/documents/"):
+            try:
+                require_trainer(request)
+            except SignpostError as exc:
+                headers = dict(exc.headers or {})
+                if exc.status == 401:
+                    headers["WWW-Authenticate"] = "Bearer"
+                response = error_response(exc.status, exc.code, exc.message, headers or None)
+                await response(scope, receive, send)
+                return
+        elif path.startswith("/trainer/") and path != "/trainer/login":
+            cookie = request.cookies.get(session.SESSION_COOKIE)
+            if not session.valid_session(cookie, request.app.state.trainer_keys):
+                await RedirectResponse("/trainer/login", status_code=303)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -14,9 +14,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from assistant.api.deps import ServiceDep, rate_limit
+from assistant.api.deps import ServiceDep, check_guess, rate_limit
 from assistant.errors import SignpostError
-from assistant.keys import key_matches
 from assistant.schemas import TEXT_MAX_CHARS, AskRequest, FeedbackRequest, SearchRequest
 from assistant.uploads import UPLOAD_FIELDS, check_upload
 from assistant.web import session
@@ -170,7 +169,7 @@ def login_submit(
 ) -> Response:
     _check_csrf(request, csrf)
     keys: list[str] = request.app.state.trainer_keys
-    if not key or not key_matches(key.strip(), keys):
+    if not key or not check_guess(request, key.strip(), keys):
         return _page(request, "login.html", 401, error="That trainer key is not valid.")
     redirect = RedirectResponse("/trainer", status_code=303)
     redirect.set_cookie(
