@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # Proxies (comma-separated addresses or CIDR ranges, "*" for any) whose X-Forwarded-For /
     # X-Forwarded-Proto give the client's address and scheme; unset: trust no proxy.
     forwarded_allow_ips: str | None = None
+    # Mark the page's cookies Secure even when the request reached us over plain http (TLS
+    # ends at a proxy on another host).
+    cookie_secure: bool = False
     # Connections served at once by one server process; beyond it uvicorn answers 503 at once.
     max_concurrent_requests: int = Field(default=200, ge=1)
 

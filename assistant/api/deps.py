@@ -105,3 +105,13 @@ MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 ApiKey = Depends(require_api_key)
 TrainerKey = Depends(require_trainer)
 RateLimit = Depends(rate_limit)
+
+
+def signed_in(request: Request) -> bool:
+    """A trainer's page session: a valid signed cookie whose id was not signed out."""
+    from assistant.web import session
+
+    sid = session.session_id(
+        request.cookies.get(session.SESSION_COOKIE), request.app.state.trainer_keys
+    )
+    return sid is not None and not request.app.state.service.activity.session_revoked(sid)

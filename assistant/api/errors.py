@@ -93,11 +93,26 @@ def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
     return sorted(methods)
 
 
+PUBLIC_UNAVAILABLE = {
+    "database_unavailable": "the database is unreachable; please try again shortly",
+    "index_unavailable": "the search index is unreachable; please try again shortly",
+}
+
+
 def register(app: FastAPI) -> None:
     @app.exception_handler(SignpostError)
     async def signpost_error(request: Request, exc: SignpostError) -> Response:
         from assistant.web.routes import error_page, is_page
 
+        if exc.status == 503:
+            # the detail (a driver's message: host, port, path) is for the log, not the caller
+            logger.warning("%s: %s", exc.code, exc.message)
+            exc = SignpostError(
+                exc.code,
+                PUBLIC_UNAVAILABLE.get(exc.code, "a service Signpost needs is unavailable"),
+                status=503,
+                headers=exc.headers,
+            )
         if is_page(request):
             return error_page(request, exc.status, exc.message)
         headers = dict(exc.headers or {})

@@ -223,13 +223,13 @@ class TrainerGate:
         if scope["type"] != "http" or scope.get("method") not in _WRITE_METHODS:
             await self.app(scope, receive, send)
             return
+        from starlette.concurrency import run_in_threadpool
         from starlette.requests import Request
         from starlette.responses import RedirectResponse
 
-        from assistant.api.deps import require_trainer
+        from assistant.api.deps import require_trainer, signed_in
         from assistant.api.errors import error_response
         from assistant.errors import SignpostError
-        from assistant.web import session
 
         path = str(scope.get("path", ""))
         request = Request(scope)
@@ -243,9 +243,11 @@ class TrainerGate:
                 response = error_response(exc.status, exc.code, exc.message, headers or None)
                 await response(scope, receive, send)
                 return
-        elif path.startswith("/trainer/") and path != "/trainer/login":
-            cookie = request.cookies.get(session.SESSION_COOKIE)
-            if not session.valid_session(cookie, request.app.state.trainer_keys):
-                await RedirectResponse("/trainer/login", status_code=303)(scope, receive, send)
-                return
+        elif (
+            path.startswith("/trainer/")
+            and path != "/trainer/login"
+            and not await run_in_threadpool(signed_in, request)  # a database look-up
+        ):
+            await RedirectResponse("/trainer/login", status_code=303)(scope, receive, send)
+            return
         await self.app(scope, receive, send)

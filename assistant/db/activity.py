@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +23,17 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import Result
+from sqlalchemy.engine import Result, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.db.models import FeedbackRow, QuestionRow, SlackEventRow, SlackThreadRow
+from assistant.db.models import (
+    FeedbackRow,
+    QuestionRow,
+    RevokedSessionRow,
+    SlackEventRow,
+    SlackThreadRow,
+)
 from assistant.errors import NotFoundError, UnavailableError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -61,6 +68,7 @@ def normalize(question: str) -> str:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _create_private(make_url(url).database)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -73,6 +81,19 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _create_private(path: str | None) -> None:
+    """Create the SQLite file readable by its owner only (0600), like the trainer key: it
+    holds questions and feedback. SQLite gives its -wal and -shm files the same mode."""
+    if not path or path == ":memory:":
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        return  # no such folder: SQLite reports it
 
 
 def migrate(engine: Engine) -> None:
@@ -178,6 +199,17 @@ class ActivityLog:
                     )
                 )
 
+    def revoke_session(self, session_id: str, lifetime: dt.timedelta) -> None:
+        """Sign a page session out everywhere (until it would have expired anyway)."""
+        with self._guard(), self._session() as session, session.begin():
+            if session.get(RevokedSessionRow, session_id) is None:
+                expires = dt.datetime.now(dt.UTC) + lifetime
+                session.add(RevokedSessionRow(session_id=session_id, expires_at=expires))
+
+    def session_revoked(self, session_id: str) -> bool:
+        with self._guard(), self._session() as session:
+            return session.get(RevokedSessionRow, session_id) is not None
+
     def is_bot_thread(self, channel: str, thread_ts: str) -> bool:
         with self._guard(), self._session() as session:
             return session.get(SlackThreadRow, (channel, thread_ts)) is not None
@@ -267,6 +299,8 @@ class ActivityLog:
             )
             session.execute(delete(SlackEventRow).where(SlackEventRow.seen_at < cutoff))
             session.execute(delete(SlackThreadRow).where(SlackThreadRow.created_at < cutoff))
+            now = dt.datetime.now(dt.UTC)
+            session.execute(delete(RevokedSessionRow).where(RevokedSessionRow.expires_at < now))
         return int(questions or 0), int(feedback or 0)
 
     def _guard(self) -> _DatabaseGuard:

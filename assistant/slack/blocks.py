@@ -26,9 +26,16 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def link_target(url: str) -> str:
+    """A URL made safe inside Slack's `<url|text>`: escaped, and `|` (which would end the URL
+    and start the text) percent-encoded, so a crafted URL cannot post `<!channel>` or a
+    second link."""
+    return escape(url).replace("|", "%7C")
+
+
 def linked_answer(answer: str, citations: list[Citation]) -> str:
     """The answer with each [n] turned into a link to its source, where it has one."""
-    urls = {c.n: c.source_url for c in citations}
+    urls = {c.n: link_target(c.source_url) for c in citations if c.source_url}
 
     def link(match: re.Match[str]) -> str:
         url = urls.get(int(match.group(1)))
@@ -39,7 +46,7 @@ def linked_answer(answer: str, citations: list[Citation]) -> str:
 
 def source_line(c: Citation) -> str:
     title = escape(c.title)
-    title = f"<{c.source_url}|{title}>" if c.source_url else f"*{title}*"
+    title = f"<{link_target(c.source_url)}|{title}>" if c.source_url else f"*{title}*"
     where = f" — {escape(c.section)}" if c.section else ""
     date = f" · {c.published}" if c.published else ""
     return f"[{c.n}] {title}{where}\n_{c.kind}{date}_"

@@ -14,7 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from assistant.api.deps import ServiceDep, check_guess, rate_limit
+from assistant.api.deps import ServiceDep, check_guess, rate_limit, signed_in
 from assistant.errors import SignpostError
 from assistant.schemas import TEXT_MAX_CHARS, AskRequest, FeedbackRequest, SearchRequest
 from assistant.uploads import UPLOAD_FIELDS, check_upload
@@ -53,7 +53,7 @@ def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTM
         name,
         {
             "csrf": token,
-            "signed_in": _signed_in(request),
+            "signed_in": signed_in(request),
             "source_types": SOURCE_TYPES,
             "max_chars": TEXT_MAX_CHARS,
             **context,
@@ -66,9 +66,15 @@ def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTM
             token,
             httponly=True,
             samesite="strict",
-            secure=request.url.scheme == "https",
+            secure=_secure_cookies(request),
         )
     return response
+
+
+def _secure_cookies(request: Request) -> bool:
+    """Cookies carry Secure over https, and always with SIGNPOST_COOKIE_SECURE (TLS ends at a
+    proxy whose forwarded headers are not trusted)."""
+    return bool(request.app.state.settings.cookie_secure) or request.url.scheme == "https"
 
 
 def _check_csrf(request: Request, token: str | None) -> None:
@@ -78,14 +84,8 @@ def _check_csrf(request: Request, token: str | None) -> None:
         )
 
 
-def _signed_in(request: Request) -> bool:
-    return session.valid_session(
-        request.cookies.get(session.SESSION_COOKIE), request.app.state.trainer_keys
-    )
-
-
 def _require_trainer(request: Request) -> None:
-    if not _signed_in(request):
+    if not signed_in(request):
         raise _SignIn
 
 
@@ -174,11 +174,11 @@ def login_submit(
     redirect = RedirectResponse("/trainer", status_code=303)
     redirect.set_cookie(
         session.SESSION_COOKIE,
-        session.new_session(key.strip()),
+        session.new_session(keys),
         max_age=session.SESSION_SECONDS,
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=_secure_cookies(request),
     )
     return redirect
 
@@ -186,6 +186,13 @@ def login_submit(
 @router.post("/trainer/logout")
 def logout(request: Request, csrf: OptionalForm = None) -> Response:
     _check_csrf(request, csrf)
+    ended = session.session_id(
+        request.cookies.get(session.SESSION_COOKIE), request.app.state.trainer_keys
+    )
+    if ended is not None:  # revoked for every replica, not only this browser
+        request.app.state.service.activity.revoke_session(
+            ended, dt.timedelta(seconds=session.SESSION_SECONDS)
+        )
     redirect = RedirectResponse("/", status_code=303)
     redirect.delete_cookie(session.SESSION_COOKIE)
     return redirect

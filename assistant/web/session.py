@@ -1,42 +1,44 @@
 """Trainer sign-in sessions and CSRF tokens for the web page.
 
-The session cookie never holds the trainer key: it holds an expiry and a nonce signed with the
-key (HMAC-SHA256), checked in constant time against every configured key. Cookies are HttpOnly
-and SameSite=Strict; every form also carries a CSRF token that must match its cookie.
+The session cookie never holds the trainer key: it holds a random session id signed and
+timestamped with itsdangerous (the trainer keys are the signing keys, so rotating a key ends the
+sessions it signed). Signing out records the id as revoked in the database, so a copied cookie
+is dead at once on every replica, not after its 8 hours. Cookies are HttpOnly and
+SameSite=Strict; every form also carries a CSRF token that must match its cookie.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
-import time
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 SESSION_COOKIE = "signpost_session"
 CSRF_COOKIE = "signpost_csrf"
 SESSION_SECONDS = 8 * 60 * 60
+_SALT = "signpost.trainer-session"
 
 
-def _sign(key: str, payload: str) -> str:
-    return hmac.new(key.encode(), payload.encode(), hashlib.sha256).hexdigest()
+def _serializer(keys: list[str]) -> URLSafeTimedSerializer:
+    # signs with the last key; accepts a token signed with any of them
+    return URLSafeTimedSerializer(list(keys), salt=_SALT)
 
 
-def new_session(key: str, now: float | None = None) -> str:
-    payload = f"{int((now or time.time()) + SESSION_SECONDS)}.{secrets.token_hex(8)}"
-    return f"{payload}.{_sign(key, payload)}"
+def new_session(keys: list[str]) -> str:
+    """A signed cookie value for a new session."""
+    return _serializer(keys).dumps(secrets.token_hex(16))
 
 
-def valid_session(token: str | None, keys: list[str], now: float | None = None) -> bool:
-    if not token or token.count(".") != 2:
-        return False
-    expires, nonce, signature = token.split(".")
-    if not expires.isdigit() or int(expires) < (now or time.time()):
-        return False
-    payload = f"{expires}.{nonce}"
-    matched = False
-    for key in keys:
-        matched |= hmac.compare_digest(signature, _sign(key, payload))
-    return matched
+def session_id(token: str | None, keys: list[str]) -> str | None:
+    """The session id in a valid, unexpired cookie; None for anything else."""
+    if not token or not keys:
+        return None
+    try:
+        value = _serializer(keys).loads(token, max_age=SESSION_SECONDS)
+    except BadSignature:  # also a bad or expired timestamp
+        return None
+    return value if isinstance(value, str) else None
 
 
 def new_csrf() -> str:

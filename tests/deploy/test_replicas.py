@@ -110,6 +110,7 @@ def test_dependencies_down_give_503_and_recover_without_restart(tmp_path: Path) 
                 down = http.post("/ask", json=ask)
                 assert down.status_code == 503
                 assert down.json()["error"]["code"] == "index_unavailable"
+                assert str(port) not in down.text
 
                 chroma = start_chroma(tmp_path / "chroma", port=port)
                 assert http.get("/readyz").status_code == 200
@@ -119,7 +120,13 @@ def test_dependencies_down_give_503_and_recover_without_restart(tmp_path: Path) 
                 ready = http.get("/readyz")
                 assert ready.status_code == 503
                 assert ready.json()["error"]["code"] == "database_unavailable"
+                # anonymous callers learn which, not where: no host, port or driver text
+                message = ready.json()["error"]["message"]
+                assert message == "the database is unreachable; please try again shortly"
+                assert "127.0.0.1" not in ready.text
+                assert str(pg.port) not in ready.text
                 assert http.post("/ask", json=ask).status_code == 503
+                assert "database_unavailable" in server.output()  # the detail is logged
                 pg.start()
                 assert http.get("/readyz").status_code == 200
                 assert http.post("/ask", json=ask).status_code == 200

@@ -271,3 +271,23 @@ def test_api_docs_load_nothing_from_another_origin(page: Page, server: LiveServe
     assert violations == []
     page.goto(f"{server.url}/redoc")
     assert page.url == f"{server.url}/docs"
+
+
+def test_a_javascript_source_url_is_refused_on_the_upload_form(
+    page: Page, server: LiveServer, tmp_path: Path
+) -> None:
+    """The stored-XSS route the review found: an upload whose Source URL is `javascript:`.
+    It is refused with the reason, nothing is stored, and no document page links it."""
+    sign_in(page, server)
+    upload = write(tmp_path / "trap.md", "# Trap\n\nA note about direct payments.\n")
+    page.get_by_label(re.compile("^File")).set_input_files(str(upload))
+    page.get_by_label("Source URL").evaluate("el => el.type = 'text'")  # past the browser's check
+    page.get_by_label("Source URL").fill(
+        "javascript:fetch('/trainer/documents/old-guidance/delete',{method:'POST'})"
+    )
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_text(re.compile("source_url must be an http"))).to_be_visible()
+    page.goto(f"{server.url}/trainer")
+    expect(page.locator("#documents")).not_to_contain_text("Trap")
+    expect(page.locator("#documents")).to_contain_text("Old guidance")
+    assert page.locator("a[href^='javascript:']").count() == 0
