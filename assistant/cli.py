@@ -272,10 +272,18 @@ def serve(
     service = _service(settings)
     keys, generated = load_trainer_keys(settings.trainer_keys, settings.data_dir)
     if settings.knowledge_dir.is_dir():
-        report = service.sync(settings.knowledge_dir)
-        for outcome in report.failed:
-            typer.echo(f"failed: {outcome.source}: {outcome.error}", err=True)
-        typer.echo(f"knowledge dir {settings.knowledge_dir}: {report.summary()}")
+        # one replica syncs (whoever takes the writer lock); the others serve what is indexed
+        # and see that replica's changes through the shared catalog
+        report = service.sync_if_free(settings.knowledge_dir)
+        if report is None:
+            typer.echo(
+                f"knowledge dir {settings.knowledge_dir}: another process is writing the index "
+                "(a replica's start-up sync?); serving what is indexed"
+            )
+        else:
+            for outcome in report.failed:
+                typer.echo(f"failed: {outcome.source}: {outcome.error}", err=True)
+            typer.echo(f"knowledge dir {settings.knowledge_dir}: {report.summary()}")
     else:
         typer.echo(f"no knowledge dir at {settings.knowledge_dir}; serving what is indexed")
     service.warm_up()

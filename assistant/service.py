@@ -3,12 +3,13 @@ to and from these calls; no retrieval or answering logic lives anywhere else."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from assistant.compose import (
@@ -42,6 +43,7 @@ from ingest.knowledge_index import KnowledgeIndex
 from ingest.pipeline import Ingestor, IngestReport, Outcome, Progress
 
 logger = logging.getLogger(__name__)
+WRITER_WAIT_S = 300.0  # how long a write waits for another writer before a 503
 
 LLM_FALLBACK_NOTICE = (
     "The language model did not answer in time, so this answer quotes the sources directly."
@@ -250,20 +252,44 @@ class AssistantService:
             raise NotFoundError("document_not_found", f"no document with id {doc_id!r}")
         return _info(record)
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One writer of the index at a time: in this process (a thread lock) and across
+        processes and replicas (the activity database's writer lock)."""
+        with self._write_lock, self.activity.writer_lock(wait_s=WRITER_WAIT_S) as taken:
+            if not taken:
+                raise SignpostError(
+                    "writer_busy",
+                    "another sync or upload is changing the knowledge base; try again shortly",
+                    status=503,
+                )
+            yield
+
+    def sync_if_free(self, folder: Path) -> IngestReport | None:
+        """`sync`, unless another process or replica is writing right now (then None): at
+        start-up one replica syncs the knowledge folder and the others pick it up."""
+        with self._write_lock, self.activity.writer_lock(wait_s=0) as taken:
+            if not taken:
+                return None
+            try:
+                return self.ingestor.sync_dir(folder)
+            except DocumentError as exc:
+                raise SignpostError("bad_folder", str(exc)) from exc
+
     def remove(self, doc_id: str) -> DocumentInfo:
-        with self._write_lock:
+        with self._writing():
             record = self.ingestor.remove(doc_id)
         if record is None:
             raise NotFoundError("document_not_found", f"no document with id {doc_id!r}")
         return _info(record)
 
     def ingest(self, paths: list[Path], progress: Progress | None = None) -> IngestReport:
-        with self._write_lock:
+        with self._writing():
             return self.ingestor.ingest_paths(paths, progress)
 
     def sync(self, folder: Path, progress: Progress | None = None) -> IngestReport:
         try:
-            with self._write_lock:
+            with self._writing():
                 return self.ingestor.sync_dir(folder, progress)
         except DocumentError as exc:
             raise SignpostError("bad_folder", str(exc)) from exc
@@ -272,7 +298,7 @@ class AssistantService:
         self, data: bytes, fmt: str, *, filename: str, metadata: Mapping[str, object]
     ) -> Outcome:
         try:
-            with self._write_lock:
+            with self._writing():
                 return self.ingestor.add_upload(data, fmt, filename=filename, metadata=metadata)
         except DocumentError as exc:
             raise SignpostError("bad_document", str(exc), status=422) from exc

@@ -11,6 +11,9 @@ from ingest.documents import DocumentRecord
 from ingest.lexical_index import LexicalHit, LexicalIndex
 from ingest.vector_store import ChromaStore, StoredChunk, fingerprint
 
+#: Orphan chunks younger than this are left alone by garbage collection.
+GC_GRACE_S = 15 * 60.0
+
 
 def retrieval_text(title: str, section: str | None, text: str) -> str:
     """What is embedded and BM25-indexed for a chunk: its place in the document, then its text."""
@@ -79,14 +82,18 @@ class KnowledgeIndex:
         record = self.records().get(doc_id)
         return [] if record is None else self.store.chunks_of(doc_id, record.version)
 
-    def collect_garbage(self) -> int:
-        """Delete chunks no committed document points at (left by an interrupted ingest).
-        Run by writers only: a reader must not remove another writer's uncommitted chunks."""
+    def collect_garbage(self, grace_s: float = GC_GRACE_S) -> int:
+        """Delete chunks no committed document points at (left by an interrupted ingest) once
+        they are older than `grace_s`. Run by writers only, under the writer lock; the grace
+        period also spares chunks another writer has written but not yet committed, should a
+        writer ever run without the lock (an older replica, a Chroma shared beyond it)."""
         records = self.store.documents()
+        cutoff = time.time() - grace_s
         orphans = [
             c.chunk_id
             for c in self.store.iter_chunks()
-            if (r := records.get(c.doc_id)) is None or r.version != c.version
+            if ((r := records.get(c.doc_id)) is None or r.version != c.version)
+            and c.written_at < cutoff
         ]
         self.store.delete_ids(orphans)
         return len(orphans)

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import json
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -50,6 +51,7 @@ class StoredChunk:
     index: int
     section: str | None
     text: str
+    written_at: float = 0.0  # seconds since the epoch; 0 for chunks written before it was kept
 
 
 def _connect(path: Path, url: str | None) -> ClientAPI:
@@ -174,12 +176,13 @@ class ChromaStore:
         """The chunks of several documents (doc_id, version, [(section, text)]) in few writes;
         `vectors` holds their embeddings in the same order."""
         ids, texts, metas = [], [], []
+        written_at = time.time()  # garbage collection spares chunks younger than its grace
         for doc_id, version, chunks in items:
             for i, (section, text) in enumerate(chunks):
                 ids.append(chunk_id(doc_id, version, i))
                 texts.append(text)
                 metas.append(
-                    {"doc_id": doc_id, "version": version, "idx": i}
+                    {"doc_id": doc_id, "version": version, "idx": i, "written_at": written_at}
                     | ({"section": section} if section else {})
                 )
         for start in range(0, len(ids), _PAGE):
@@ -327,6 +330,7 @@ def _stored(cid: str, text: str | None, meta: dict[str, object]) -> StoredChunk:
         index=int(cast("int", meta.get("idx", 0))),
         section=str(section) if section else None,
         text=text or "",
+        written_at=float(cast("float", meta.get("written_at", 0.0))),
     )
 
 

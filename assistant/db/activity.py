@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import os
 import re
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -108,6 +112,10 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+WRITER_LOCK_KEY = 7160313  # the PostgreSQL advisory lock every writer of the index takes
+WRITER_LOCK_POLL_S = 0.2
+
+
 class ActivityLog:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -124,6 +132,44 @@ class ActivityLog:
 
     def _session(self) -> Session:
         return self._sessions()
+
+    @contextlib.contextmanager
+    def writer_lock(self, *, wait_s: float | None = None) -> Iterator[bool]:
+        """Exclusive across processes and machines: one writer of the index (ingest, sync,
+        upload, removal) at a time. With PostgreSQL an advisory lock (every replica shares
+        it); with the embedded SQLite file a file lock beside it (every process on this
+        machine). Yields whether it was taken: `wait_s=0` tries once, None waits for ever."""
+        deadline = None if wait_s is None else time.monotonic() + wait_s
+        if self.engine.dialect.name == "postgresql":
+            with self._guard(), self.engine.connect() as conn:
+                while not conn.execute(
+                    text("SELECT pg_try_advisory_lock(:k)"), {"k": WRITER_LOCK_KEY}
+                ).scalar():
+                    if deadline is not None and time.monotonic() >= deadline:
+                        yield False
+                        return
+                    time.sleep(WRITER_LOCK_POLL_S)
+                try:
+                    yield True
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": WRITER_LOCK_KEY})
+                    conn.commit()
+            return
+        path = Path(str(self.engine.url.database or "signpost.db") + ".writer-lock")
+        with path.open("a+b") as handle:
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if deadline is not None and time.monotonic() >= deadline:
+                        yield False
+                        return
+                    time.sleep(WRITER_LOCK_POLL_S)
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def ping(self) -> None:
         try:
