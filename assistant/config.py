@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     database_url: str | None = None
     embedding_model: str | None = None
+    # Threads for the embedding model; unset: the CPUs this process may use, a container's CPU
+    # limit (cgroup quota) included.
+    onnx_threads: int | None = Field(default=None, ge=1)
 
     llm_base_url: str | None = None
     llm_model: str | None = None

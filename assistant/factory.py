@@ -21,7 +21,7 @@ from ingest.vector_store import ChromaStore, StoreUnavailable
 def build_service(settings: Settings, *, embedder: Embedder | None = None) -> AssistantService:
     """Everything the surfaces need. The model itself loads on first use, once per process."""
     try:
-        embedder = embedder or Embedder(settings.embedding_model)
+        embedder = embedder or Embedder(settings.embedding_model, threads=settings.onnx_threads)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         store = ChromaStore(
             settings.chroma_path,

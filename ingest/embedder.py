@@ -64,6 +64,7 @@ class Embedder:
         backend: str = "auto",
         batch_size: int = 64,
         cache_size: int = 512,
+        threads: int | None = None,
     ):
         self.model_path = resolve_model_path(model)
         self.name = self.model_path.name if model else "all-MiniLM-L6-v2"
@@ -75,6 +76,7 @@ class Embedder:
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
+        self._threads = threads  # None: the CPUs the process may use (cgroup quota included)
 
     @property
     def model(self) -> SentenceTransformer:
@@ -110,7 +112,7 @@ class Embedder:
                         exported = cached_export(
                             self.model_path, self.name, self._cache_dir, self._load
                         )
-                        self._onnx = OnnxEncoder(exported, self.model_path)
+                        self._onnx = OnnxEncoder(exported, self.model_path, threads=self._threads)
                     except Exception as exc:  # noqa: BLE001 - any failure means: stay on torch
                         log.warning("embedding on sentence-transformers (no ONNX: %s)", exc)
                         self._use_onnx = False

@@ -143,6 +143,35 @@ def cached_export(model_path: Path, name: str, cache_dir: Path | None, load: Any
     return target
 
 
+def available_cpus() -> int:
+    """The CPUs this process may really use: the affinity mask, capped by a cgroup CPU quota
+    (a container's limit), which os.cpu_count() ignores."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    quota = _cgroup_quota()
+    return max(1, min(cpus, quota) if quota else cpus)
+
+
+def _cgroup_quota(root: Path = Path("/sys/fs/cgroup")) -> int | None:
+    """CPUs allowed by the cgroup (v2 cpu.max, or v1 cfs quota/period), rounded up; None when
+    unlimited or unknown."""
+    try:
+        limit, period = (root / "cpu.max").read_text().split()[:2]
+        if limit != "max":
+            return max(1, -(-int(limit) // int(period)))
+        return None
+    except (OSError, ValueError):
+        pass
+    try:
+        v1_quota = int((root / "cpu" / "cpu.cfs_quota_us").read_text())
+        v1_period = int((root / "cpu" / "cpu.cfs_period_us").read_text())
+    except (OSError, ValueError):
+        return None
+    return max(1, -(-v1_quota // v1_period)) if v1_quota > 0 and v1_period > 0 else None
+
+
 class OnnxEncoder:
     """Tokenise with `tokenizers`, run the ONNX graph, mean-pool over real tokens, normalise.
 
@@ -152,7 +181,14 @@ class OnnxEncoder:
     ~39 for one 2-thread session and ~29 for batches of 8.
     """
 
-    def __init__(self, model: bytes | Path, model_path: Path, *, workers: int | None = None):
+    def __init__(
+        self,
+        model: bytes | Path,
+        model_path: Path,
+        *,
+        workers: int | None = None,
+        threads: int | None = None,
+    ):
         from tokenizers import Tokenizer
 
         try:
@@ -164,8 +200,10 @@ class OnnxEncoder:
         pad_id = self.tokenizer.token_to_id("[PAD]") or 0
         self.tokenizer.enable_padding(pad_id=pad_id, pad_token="[PAD]")
         self._model = str(model) if isinstance(model, Path) else model
-        self.workers = workers or max(1, min(os.cpu_count() or 1, 8))
-        self.session = self._session(threads=0)  # 0: ONNX Runtime's default, all cores
+        cpus = threads or available_cpus()
+        self.workers = workers or max(1, min(cpus, 8))
+        # not ONNX Runtime's default (every core of the node, whatever a container may use)
+        self.session = self._session(threads=cpus)
         self._batch_session: Any = None
         self._lock = threading.Lock()
 

@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from ingest.embedder import Embedder
-from ingest.onnx_backend import exportable
+from ingest.onnx_backend import _cgroup_quota, exportable
 
 
 def _texts(articles: Path) -> list[str]:
@@ -82,3 +83,33 @@ def test_an_unwritable_cache_keeps_the_export_in_memory(tmp_path: Path) -> None:
     assert embedder.embed_query("hello").shape == (384,)
     assert embedder.backend == "onnx"
     assert blocker.read_text() == "a file where the cache folder would go"
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"cpu.max": "150000 100000\n"}, 2),
+        ({"cpu.max": "50000 100000\n"}, 1),
+        ({"cpu.max": "max 100000\n"}, None),
+        ({"cpu/cpu.cfs_quota_us": "300000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 3),
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+        ({}, None),
+    ],
+)
+def test_the_cgroup_cpu_quota_sizes_the_model_threads(
+    tmp_path: Path, files: dict[str, str], expected: int | None
+) -> None:
+    """A pod limited to 1.5 CPUs gets 2 threads, not one per core of the node."""
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert _cgroup_quota(tmp_path) == expected
+
+
+def test_the_thread_setting_reaches_the_onnx_sessions() -> None:
+    embedder = Embedder(threads=1)
+    assert embedder.backend == "onnx"
+    encoder = embedder._encoder()
+    assert encoder is not None
+    assert encoder.workers == 1
+    assert encoder.session.get_session_options().intra_op_num_threads == 1
