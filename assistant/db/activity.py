@@ -35,6 +35,7 @@ from assistant.db.models import (
     FeedbackRow,
     QuestionRow,
     RevokedSessionRow,
+    SlackAnswerRow,
     SlackEventRow,
     SlackThreadRow,
 )
@@ -245,6 +246,21 @@ class ActivityLog:
                     )
                 )
 
+    def remember_answer(self, question_id: str, response_json: str) -> None:
+        with self._guard(), self._session() as session, session.begin():
+            session.merge(
+                SlackAnswerRow(
+                    question_id=question_id,
+                    response=response_json,
+                    created_at=dt.datetime.now(dt.UTC),
+                )
+            )
+
+    def recall_answer(self, question_id: str) -> str | None:
+        with self._guard(), self._session() as session:
+            row = session.get(SlackAnswerRow, question_id)
+            return None if row is None else row.response
+
     def revoke_session(self, session_id: str, lifetime: dt.timedelta) -> None:
         """Sign a page session out everywhere (until it would have expired anyway)."""
         with self._guard(), self._session() as session, session.begin():
@@ -345,6 +361,7 @@ class ActivityLog:
             )
             session.execute(delete(SlackEventRow).where(SlackEventRow.seen_at < cutoff))
             session.execute(delete(SlackThreadRow).where(SlackThreadRow.created_at < cutoff))
+            session.execute(delete(SlackAnswerRow).where(SlackAnswerRow.created_at < cutoff))
             now = dt.datetime.now(dt.UTC)
             session.execute(delete(RevokedSessionRow).where(RevokedSessionRow.expires_at < now))
         return int(questions or 0), int(feedback or 0)

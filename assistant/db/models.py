@@ -65,3 +65,14 @@ class RevokedSessionRow(Base):
 
     session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class SlackAnswerRow(Base):
+    """Answers to /signpost (shown only to the asker) that 'Share in channel' may post: in the
+    database, so the click can land on any replica."""
+
+    __tablename__ = "slack_answers"
+
+    question_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    response: Mapped[str] = mapped_column(Text)  # the AskResponse as JSON (no question text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)

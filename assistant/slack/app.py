@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import uuid
-from collections import OrderedDict
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
@@ -33,25 +31,6 @@ WORKING_REACTION = "hourglass_flowing_sand"
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
-class RecentAnswers:
-    """Answers given to /signpost, kept briefly so 'Share in channel' can post them."""
-
-    def __init__(self, size: int = 500) -> None:
-        self._items: OrderedDict[str, AskResponse] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def put(self, response: AskResponse) -> None:
-        with self._lock:
-            self._items[response.question_id] = response
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-
-    def get(self, question_id: str) -> AskResponse | None:
-        with self._lock:
-            return self._items.get(question_id)
-
-
 def question_text(text: str) -> str:
     return _MENTION.sub(" ", text or "").strip()
 
@@ -66,7 +45,6 @@ def create_slack_app(service: AssistantService, settings: Settings) -> App:
         token_verification_enabled=False,
         process_before_response=False,
     )
-    recent = RecentAnswers()
     limiter = RateLimiter(settings.rate_limit_per_minute)
 
     def too_fast(user: str | None) -> str | None:
@@ -192,7 +170,8 @@ def create_slack_app(service: AssistantService, settings: Settings) -> App:
             logger.exception("slash command failed", extra={"reference": reference})
             respond(response_type="ephemeral", blocks=blocks.error_blocks(reference), text="Sorry")
             return
-        recent.put(response)
+        # kept in the database: the Share click may reach another replica
+        service.activity.remember_answer(response.question_id, response.model_dump_json())
         respond(
             response_type="ephemeral",
             replace_original=True,
@@ -230,7 +209,8 @@ def create_slack_app(service: AssistantService, settings: Settings) -> App:
     @app.action(blocks.SHARE)
     def on_share(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        response = recent.get(body["actions"][0]["value"])
+        stored = service.activity.recall_answer(body["actions"][0]["value"])
+        response = AskResponse.model_validate_json(stored) if stored else None
         if response is None:
             respond(
                 response_type="ephemeral",

@@ -10,7 +10,10 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
+from assistant.api.app import create_app
+from assistant.config import Settings
 from assistant.service import AssistantService
+from tests.conftest import ServiceFactory
 from tests.slack.conftest import (
     BOT_USER,
     event_body,
@@ -208,7 +211,10 @@ async def test_rate_limited_post_is_retried_after_retry_after(
 
 
 async def test_slash_command_acks_fast_and_answers_through_response_url(
-    slack_client: httpx.AsyncClient, slack_api: StandIn
+    slack_client: httpx.AsyncClient,
+    slack_api: StandIn,
+    slack_settings: Settings,
+    make_service: ServiceFactory,
 ) -> None:
     body = urlencode(
         {
@@ -249,7 +255,11 @@ async def test_slash_command_acks_fast_and_answers_through_response_url(
             "actions": [{"action_id": "share_answer", "value": question_id, "type": "button"}],
         }
     )
-    await post(slack_client, share, FORM | signed_headers(share))
+    # the click lands on another replica (same database): the answer is still there to share
+    other = create_app(slack_settings, make_service(), trainer_keys=["t"])
+    transport = httpx.ASGITransport(app=other, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://replica-2") as replica:
+        await post(replica, share, FORM | signed_headers(share))
     shared = wait_for(slack_api, "/respond/1", count=2)[1].body
     assert shared["response_type"] == "in_channel"
     assert "49%" in json.dumps(shared["blocks"])
