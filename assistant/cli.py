@@ -5,6 +5,7 @@ Bad input gets one line on stderr and exit status 2 (usage) or 1 (failure), neve
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
@@ -15,7 +16,8 @@ from typing import Annotated
 import typer
 
 from assistant.config import Settings
-from assistant.errors import SignpostError
+from assistant.errors import ErrorCode, SignpostError
+from assistant.services import Signpost
 from ingest.pipeline import IngestReport, Progress
 
 app = typer.Typer(
@@ -29,10 +31,16 @@ app = typer.Typer(
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
-def _service(settings: Settings | None = None):
-    from assistant.factory import build_service
+@functools.cache
+def _settings() -> Settings:
+    """The settings, read once per command (config.py is the only reader of the environment)."""
+    return Settings()
 
-    return build_service(settings or Settings())
+
+def _service(settings: Settings | None = None) -> Signpost:
+    from assistant.factory import build_services
+
+    return build_services(settings or _settings())
 
 
 def _echo_json(payload: object) -> None:
@@ -73,7 +81,7 @@ def ingest(
     """Ingest files or folders; unchanged files are skipped."""
     service = _service()
     with _progress("Indexing", _count_files(paths)) as progress:
-        report = service.ingest(paths, progress)
+        report = service.curation.ingest(paths, progress)
     _print_report(report)
     if report.failed and len(report.failed) == len(report.outcomes):
         raise typer.Exit(1)
@@ -86,12 +94,12 @@ def sync(
     ] = None,
 ) -> None:
     """Make the documents that came from FOLDER match it: new and changed in, deleted out."""
-    settings = Settings()
+    settings = _settings()
     target = folder or settings.knowledge_dir
     service = _service(settings)
     progress: Progress | None
     with _progress("Syncing", _count_files([target]) if target.is_dir() else 0) as progress:
-        report = service.sync(target, progress)
+        report = service.curation.sync(target, progress)
     _print_report(report)
 
 
@@ -126,7 +134,7 @@ def ask(
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         raise typer.BadParameter(f"invalid {where}: {error_text(err)}") from None
-    response = _service().ask(request, surface="cli")
+    response = _service().answering.ask(request, surface="cli")
     if as_json:
         _echo_json(response.model_dump())
         return
@@ -145,7 +153,7 @@ def ask(
 @app.command()
 def docs(as_json: JsonFlag = False) -> None:
     """List indexed documents."""
-    listing = _service().documents()
+    listing = _service().curation.documents()
     if as_json:
         _echo_json(listing.model_dump())
         return
@@ -160,7 +168,7 @@ def docs(as_json: JsonFlag = False) -> None:
 @app.command()
 def remove(doc_id: Annotated[str, typer.Argument(help="The document's id (see `docs`).")]) -> None:
     """Remove one document from the index."""
-    info = _service().remove(doc_id)
+    info = _service().curation.remove(doc_id)
     typer.echo(f"removed {info.doc_id} ({info.title})")
 
 
@@ -172,7 +180,7 @@ def evaluate(
     as_json: JsonFlag = False,
 ) -> None:
     """Run the golden question set and print retrieval and answer metrics."""
-    from assistant.evaluation import DEFAULT_QUESTIONS, load_questions, run_eval
+    from assistant.evaluation.golden import DEFAULT_QUESTIONS, load_questions, run_eval
 
     golden = load_questions(questions or DEFAULT_QUESTIONS)
     metrics, results = run_eval(_service(), golden)
@@ -227,11 +235,32 @@ def bench(
     scifact: Annotated[bool, typer.Option("--scifact/--no-scifact")] = True,
     peer: Annotated[bool, typer.Option("--peer/--no-peer")] = True,
     load_seconds: Annotated[float, typer.Option("--load-seconds", min=1)] = 20.0,
+    knowledge: Annotated[
+        Path | None,
+        typer.Option(
+            "--knowledge", help="Curated documents to start from (default: the knowledge dir)."
+        ),
+    ] = None,
+    scifact_dir: Annotated[
+        Path,
+        typer.Option(
+            "--scifact-dir", help="BEIR SciFact files (corpus.jsonl, queries.jsonl, qrels/)."
+        ),
+    ] = Path("../shared/bench/scifact"),
 ) -> None:
     """Measure ingest, /ask latency against the raw floor and a LangChain peer, scale, load and
     SciFact nDCG@10; write bench.json, bench.md and a latency plot."""
-    from assistant.bench import BenchConfig, run_bench
+    from assistant.evaluation.bench import BenchConfig, run_bench
 
+    knowledge = knowledge or _settings().knowledge_dir
+    if not knowledge.is_dir():
+        raise typer.BadParameter(f"no knowledge folder at {knowledge}: pass --knowledge DIR")
+    wants_scifact = scifact or (abstracts if abstracts is not None else 1) > 0
+    if wants_scifact and not (scifact_dir / "corpus.jsonl").is_file():
+        raise typer.BadParameter(
+            f"no SciFact files in {scifact_dir} (../shared/bench/scifact beside a clone): pass "
+            "--scifact-dir DIR, or --no-scifact --abstracts 0"
+        )
     chosen = (
         [int(s) for s in sizes.split(",")]
         if sizes
@@ -240,6 +269,8 @@ def bench(
     config = BenchConfig(
         out=out,
         work=out / "work",
+        knowledge=knowledge,
+        scifact_dir=scifact_dir,
         quick=quick,
         sizes=chosen,
         corpus_abstracts=abstracts if abstracts is not None else (300 if quick else 1_000),
@@ -263,18 +294,18 @@ def serve(
     """Sync the knowledge dir, then serve the HTTP API and web page."""
     import uvicorn
 
-    from assistant import logs
-    from assistant.api.app import create_app
-    from assistant.keys import TRAINER_KEY_FILE, load_trainer_keys
+    from assistant.http.app import create_app
+    from assistant.observability import logs
+    from assistant.security.keys import TRAINER_KEY_FILE, load_trainer_keys
 
-    settings = Settings()
+    settings = _settings()
     logs.configure()
     service = _service(settings)
     keys, generated = load_trainer_keys(settings.trainer_keys, settings.data_dir)
     if settings.knowledge_dir.is_dir():
         # one replica syncs (whoever takes the writer lock); the others serve what is indexed
         # and see that replica's changes through the shared catalog
-        report = service.sync_if_free(settings.knowledge_dir)
+        report = service.curation.sync_if_free(settings.knowledge_dir)
         if report is None:
             typer.echo(
                 f"knowledge dir {settings.knowledge_dir}: another process is writing the index "
@@ -286,7 +317,7 @@ def serve(
             typer.echo(f"knowledge dir {settings.knowledge_dir}: {report.summary()}")
     else:
         typer.echo(f"no knowledge dir at {settings.knowledge_dir}; serving what is indexed")
-    service.warm_up()
+    service.answering.warm_up()
     api = create_app(settings, service, trainer_keys=keys)
     if generated:
         typer.echo(
@@ -312,8 +343,8 @@ def gaps(
     """Knowledge gaps (unanswered, weak or not-helpful answers), most frequent first; then,
     apart, questions outside Signpost's scope."""
     service = _service()
-    found = service.gaps(limit)
-    outside = service.gaps(limit, in_scope=False)
+    found = service.activity.gaps(limit)
+    outside = service.activity.gaps(limit, in_scope=False)
     if as_json:
         _echo_json(
             {"gaps": [g.__dict__ for g in found], "out_of_scope": [g.__dict__ for g in outside]}
@@ -333,20 +364,20 @@ def gaps(
 @app.command()
 def slack() -> None:
     """Run the Slack bot in Socket Mode (needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN)."""
-    settings = Settings()
+    settings = _settings()
     if not settings.slack_bot_token or not settings.slack_app_token:
         raise SignpostError(
-            "slack_not_configured", "Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN"
+            ErrorCode.SLACK_NOT_CONFIGURED, "Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN"
         )
     from slack_bolt.adapter.socket_mode import SocketModeHandler
     from slack_sdk.errors import SlackApiError
 
-    from assistant import logs
+    from assistant.observability import logs
     from assistant.slack.app import create_slack_app
 
     logs.configure()
     service = _service(settings)
-    service.warm_up()
+    service.answering.warm_up()
     bolt = create_slack_app(service, settings)
     handler = SocketModeHandler(bolt, settings.slack_app_token, web_client=bolt.client)
     typer.echo("Signpost is connected to Slack in Socket Mode (Ctrl+C to stop)")
@@ -354,7 +385,8 @@ def slack() -> None:
         handler.start()
     except SlackApiError as exc:
         raise SignpostError(
-            "slack_connect_failed", f"Slack refused the connection: {exc.response.get('error')}"
+            ErrorCode.SLACK_CONNECT_FAILED,
+            f"Slack refused the connection: {exc.response.get('error')}",
         ) from None
 
 
@@ -366,7 +398,7 @@ def purge(
     ] = None,
 ) -> None:
     """Delete stored questions and feedback older than the retention period now."""
-    settings = Settings()
+    settings = _settings()
     keep = settings.retention_days if days is None else days
     questions, feedback = _service(settings).purge(keep)
     typer.echo(f"purged {questions} questions and {feedback} feedback older than {keep} days")

@@ -1,14 +1,16 @@
-"""Builds the service from settings: the one place that picks and wires the components."""
+"""Builds the services from settings: the one place that picks and wires the components."""
 
 from __future__ import annotations
 
-from assistant.compose import ExtractiveComposer
+from assistant.activity.log import ActivityLog
+from assistant.answering.compose import ExtractiveComposer
+from assistant.answering.llm import LLMComposer
+from assistant.answering.retrieval import HybridRetriever
+from assistant.answering.service import AnsweringService
 from assistant.config import Settings
-from assistant.db.activity import ActivityLog
-from assistant.errors import UnavailableError
-from assistant.llm import LLMComposer
-from assistant.retrieval import HybridRetriever
-from assistant.service import AssistantService
+from assistant.curation.service import CurationService
+from assistant.errors import ErrorCode, UnavailableError
+from assistant.services import Signpost
 from ingest.chunking import Chunker
 from ingest.documents import DocumentError
 from ingest.embedder import Embedder
@@ -18,7 +20,7 @@ from ingest.pipeline import Ingestor
 from ingest.vector_store import ChromaStore, StoreUnavailable
 
 
-def build_service(settings: Settings, *, embedder: Embedder | None = None) -> AssistantService:
+def build_services(settings: Settings, *, embedder: Embedder | None = None) -> Signpost:
     """Everything the surfaces need. The model itself loads on first use, once per process."""
     try:
         embedder = embedder or Embedder(settings.embedding_model, threads=settings.onnx_threads)
@@ -30,7 +32,7 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> As
             dimension=embedder.dimension,
         )
     except (DocumentError, StoreUnavailable, OSError) as exc:
-        raise UnavailableError("index_unavailable", str(exc)) from exc
+        raise UnavailableError(ErrorCode.INDEX_UNAVAILABLE, str(exc)) from exc
     index = KnowledgeIndex(store, LexicalIndex(settings.lexical_path))
     activity = ActivityLog.connect(settings.database)
     llm = None
@@ -41,7 +43,7 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> As
             settings.llm_api_key,
             settings.llm_timeout_s,
         )
-    return AssistantService(
+    answering = AnsweringService(
         index=index,
         retriever=HybridRetriever(
             index,
@@ -51,12 +53,14 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None) -> As
             alpha=settings.fusion_alpha,
         ),
         composer=ExtractiveComposer(index.lexical.tokenize, min_similarity=settings.min_similarity),
-        ingestor=Ingestor(
-            index,
-            embedder,
-            Chunker(settings.chunk_size, settings.chunk_overlap),
-            parse_memory_mb=settings.parse_memory_mb,
-        ),
         activity=activity,
         llm=llm,
     )
+    ingestor = Ingestor(
+        index,
+        embedder,
+        Chunker(settings.chunk_size, settings.chunk_overlap),
+        parse_memory_mb=settings.parse_memory_mb,
+    )
+    curation = CurationService(index=index, ingestor=ingestor, activity=activity)
+    return Signpost(answering=answering, curation=curation, activity=activity, index=index)

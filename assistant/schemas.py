@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -22,6 +23,9 @@ def _strip(text: str) -> str:
 # Lengths are checked on the text as sent (as the OpenAPI schema states them), then it is
 # stripped; a question must hold a non-space character, so it is never empty after stripping.
 NOT_BLANK = r"\S"
+#: A citation marker in an answer's text: "[n]" refers to citations[n-1].
+MARKER = re.compile(r"\[(\d+)\]")
+
 #: The longest question or comment accepted anywhere (API, page, Slack, CLI).
 TEXT_MAX_CHARS = 2000
 Question = Annotated[

@@ -15,8 +15,8 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
 from assistant.config import Settings  # noqa: E402
-from assistant.factory import build_service  # noqa: E402
-from assistant.service import AssistantService  # noqa: E402
+from assistant.factory import build_services  # noqa: E402
+from assistant.services import Signpost  # noqa: E402
 from ingest.embedder import Embedder  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -81,30 +81,30 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
-ServiceFactory = Callable[..., AssistantService]
+ServiceFactory = Callable[..., Signpost]
 
 
 @pytest.fixture
 def make_service(settings: Settings, embedder: Embedder) -> ServiceFactory:
-    def make(**overrides: object) -> AssistantService:
-        return build_service(settings.model_copy(update=overrides), embedder=embedder)
+    def make(**overrides: object) -> Signpost:
+        return build_services(settings.model_copy(update=overrides), embedder=embedder)
 
     return make
 
 
 @pytest.fixture
-def service(make_service: ServiceFactory) -> AssistantService:
+def service(make_service: ServiceFactory) -> Signpost:
     return make_service()
 
 
 @pytest.fixture(scope="session")
 def corpus_service(
     tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, articles: Path
-) -> AssistantService:
+) -> Signpost:
     """One index of the five fixture articles, built once and only read by the tests using it."""
     data = tmp_path_factory.mktemp("corpus-data")
-    svc = build_service(Settings(data_dir=data, _env_file=None), embedder=embedder)
-    report = svc.ingest([articles])
+    svc = build_services(Settings(data_dir=data, _env_file=None), embedder=embedder)
+    report = svc.curation.ingest([articles])
     assert report.counts["added"] == 5, report.summary()
     return svc
 

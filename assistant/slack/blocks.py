@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.compose import OUT_OF_SCOPE_MESSAGE
-from assistant.schemas import AskResponse, Citation
+from assistant.answering.compose import OUT_OF_SCOPE_MESSAGE
+from assistant.schemas import MARKER, AskResponse, Citation
 
 Block = dict[str, Any]
 
@@ -17,7 +17,6 @@ COMMENT_VIEW = "feedback_comment"
 COMMENT_BLOCK = "comment_block"
 COMMENT_INPUT = "comment_input"
 PRIVACY_REMINDER = "Please don't include names or other personal details in questions."
-_MARKER = re.compile(r"\[(\d+)\]")
 _SECTION_LIMIT = 2900
 
 
@@ -41,7 +40,7 @@ def linked_answer(answer: str, citations: list[Citation]) -> str:
         url = urls.get(int(match.group(1)))
         return f"<{url}|[{match.group(1)}]>" if url else match.group(0)
 
-    return _MARKER.sub(link, escape(answer))
+    return MARKER.sub(link, escape(answer))
 
 
 def source_line(c: Citation) -> str:

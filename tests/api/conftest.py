@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from assistant.api.app import create_app
 from assistant.config import Settings
-from assistant.service import AssistantService
+from assistant.http.app import create_app
+from assistant.services import Signpost
 from tests.conftest import ServiceFactory
 
 TRAINER_KEY = "trainer-test-key-0123456789"
@@ -23,14 +23,12 @@ def app_settings(settings: Settings, request: pytest.FixtureRequest) -> Settings
 
 
 @pytest.fixture
-def api_service(make_service: ServiceFactory, app_settings: Settings) -> AssistantService:
+def api_service(make_service: ServiceFactory, app_settings: Settings) -> Signpost:
     return make_service(**app_settings.model_dump(include={"api_keys"}))
 
 
 @pytest.fixture
-async def client(
-    app_settings: Settings, api_service: AssistantService
-) -> AsyncIterator[httpx.AsyncClient]:
+async def client(app_settings: Settings, api_service: Signpost) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(app_settings, api_service, trainer_keys=[TRAINER_KEY])
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://signpost.test") as c:

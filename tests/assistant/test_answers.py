@@ -7,7 +7,7 @@ import re
 import pytest
 
 from assistant.schemas import AskRequest, Filters, SearchRequest
-from assistant.service import AssistantService
+from assistant.services import Signpost
 from tests.conftest import DIRECT_PAYMENTS_MD, SKILLS_DOC
 
 KIND_PREFIX = re.compile(
@@ -20,7 +20,7 @@ def _sentences_with_markers(answer: str) -> list[tuple[str, list[int]]]:
     return [(text.strip(), [int(n) for n in re.findall(r"\d+", marks)]) for text, marks in parts]
 
 
-def assert_truthful(service: AssistantService, response) -> None:
+def assert_truthful(service: Signpost, response) -> None:
     """Every sentence carries a marker, every marker resolves, and the cited document's
     chunks contain the sentence word for word (the extractive composer invents nothing)."""
     numbers = {c.n for c in response.citations}
@@ -40,8 +40,8 @@ def assert_truthful(service: AssistantService, response) -> None:
             assert text.rstrip(".") in source, (text, cited.doc_id)
 
 
-def test_survey_figure_is_answered_with_its_source(corpus_service: AssistantService) -> None:
-    response = corpus_service.ask(
+def test_survey_figure_is_answered_with_its_source(corpus_service: Signpost) -> None:
+    response = corpus_service.answering.ask(
         AskRequest(
             question="How many social workers felt they knew how to employ personal assistants?"
         )
@@ -59,8 +59,8 @@ def test_survey_figure_is_answered_with_its_source(corpus_service: AssistantServ
     assert_truthful(corpus_service, response)
 
 
-def test_figure_keeps_its_survey_context(corpus_service: AssistantService) -> None:
-    response = corpus_service.ask(
+def test_figure_keeps_its_survey_context(corpus_service: Signpost) -> None:
+    response = corpus_service.answering.ask(
         AskRequest(
             question="What percentage said employing personal assistants was a necessary skill?"
         )
@@ -79,10 +79,8 @@ def test_figure_keeps_its_survey_context(corpus_service: AssistantService) -> No
         "Recommend a good hotel in Barcelona",
     ],
 )
-def test_out_of_scope_questions_are_refused(
-    corpus_service: AssistantService, question: str
-) -> None:
-    response = corpus_service.ask(AskRequest(question=question))
+def test_out_of_scope_questions_are_refused(corpus_service: Signpost, question: str) -> None:
+    response = corpus_service.answering.ask(AskRequest(question=question))
     assert response.answered is False
     assert response.citations == []
     assert "knowledge gap" in response.answer
@@ -102,16 +100,16 @@ def test_out_of_scope_questions_are_refused(
     ],
 )
 def test_in_scope_questions_are_answered_truthfully(
-    corpus_service: AssistantService, question: str, expected_doc: str
+    corpus_service: Signpost, question: str, expected_doc: str
 ) -> None:
-    response = corpus_service.ask(AskRequest(question=question))
+    response = corpus_service.answering.ask(AskRequest(question=question))
     assert response.answered is True, response
     assert expected_doc in {c.doc_id for c in response.citations}
     assert_truthful(corpus_service, response)
 
 
-def test_search_returns_scored_passages(corpus_service: AssistantService) -> None:
-    results = corpus_service.search(
+def test_search_returns_scored_passages(corpus_service: Signpost) -> None:
+    results = corpus_service.answering.search(
         SearchRequest(query="Unison survey personal assistants", top_k=3)
     )
     assert 1 <= len(results.results) <= 3
@@ -119,45 +117,57 @@ def test_search_returns_scored_passages(corpus_service: AssistantService) -> Non
     assert all(r.text and 0 <= r.score <= 1 for r in results.results)
 
 
-def test_filters_restrict_sources(service: AssistantService, articles) -> None:
-    service.ingest([articles])
-    service.upload(DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp-family.md", metadata={})
+def test_filters_restrict_sources(service: Signpost, articles) -> None:
+    service.curation.ingest([articles])
+    service.curation.upload(
+        DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp-family.md", metadata={}
+    )
     question = "Can my client pay her daughter as her PA?"
-    guidance = service.ask(
+    guidance = service.answering.ask(
         AskRequest(question=question, filters=Filters(source_types=["guidance"]))
     )
     assert guidance.answered
     assert {c.doc_id for c in guidance.citations} == {"dp-family"}
-    by_topic = service.search(
+    by_topic = service.answering.search(
         SearchRequest(query=question, filters=Filters(topics=["direct-payments"]))
     )
     assert {r.doc_id for r in by_topic.results} == {"dp-family"}
-    nothing = service.ask(AskRequest(question=question, filters=Filters(topics=["no-such-topic"])))
+    nothing = service.answering.ask(
+        AskRequest(question=question, filters=Filters(topics=["no-such-topic"]))
+    )
     assert nothing.answered is False
     assert nothing.citations == []
 
 
-def test_near_duplicate_passages_are_collapsed(service: AssistantService) -> None:
+def test_near_duplicate_passages_are_collapsed(service: Signpost) -> None:
     text = (
         "# {t}\n\nA carer's direct payment can pay for a gym membership or driving lessons "
         "that help the carer keep caring."
     )
-    service.upload(text.format(t="Carers A").encode(), "markdown", filename="a.md", metadata={})
-    service.upload(text.format(t="Carers B").encode(), "markdown", filename="b.md", metadata={})
-    results = service.search(
+    service.curation.upload(
+        text.format(t="Carers A").encode(), "markdown", filename="a.md", metadata={}
+    )
+    service.curation.upload(
+        text.format(t="Carers B").encode(), "markdown", filename="b.md", metadata={}
+    )
+    results = service.answering.search(
         SearchRequest(query="What can a carer's direct payment pay for?", top_k=5)
     )
     same = [r for r in results.results if "gym membership" in r.text]
     assert len(same) == 1
 
 
-def test_lexical_side_finds_exact_terms(corpus_service: AssistantService) -> None:
-    passages = corpus_service.retriever.retrieve("Dana Whitfield union national officer", 3)
+def test_lexical_side_finds_exact_terms(corpus_service: Signpost) -> None:
+    passages = corpus_service.answering.retriever.retrieve(
+        "Dana Whitfield union national officer", 3
+    )
     assert passages[0].lexical > 0
     assert "Dana Whitfield" in passages[0].chunk.text
 
 
-def test_empty_index_says_so(service: AssistantService) -> None:
-    response = service.ask(AskRequest(question="Can my client pay her daughter as her PA?"))
+def test_empty_index_says_so(service: Signpost) -> None:
+    response = service.answering.ask(
+        AskRequest(question="Can my client pay her daughter as her PA?")
+    )
     assert response.answered is False
     assert "empty" in response.answer

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.compose import ExtractiveComposer, split_sentences
-from assistant.retrieval import Passage
+from assistant.answering.compose import ExtractiveComposer, split_sentences
+from assistant.answering.retrieval import Passage
 from ingest.documents import DocumentRecord
 from ingest.lexical_index import LexicalIndex
 from ingest.vector_store import StoredChunk

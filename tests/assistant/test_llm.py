@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.compose import ABSTAIN_MESSAGE
+from assistant.answering.compose import ABSTAIN_MESSAGE
+from assistant.answering.service import LLM_FALLBACK_NOTICE
 from assistant.schemas import AskRequest
-from assistant.service import LLM_FALLBACK_NOTICE, AssistantService
+from assistant.services import Signpost
 from tests.conftest import DIRECT_PAYMENTS_MD, ServiceFactory
 from tests.standins import StandIn, chat_completion, serve_standin
 
@@ -33,12 +34,14 @@ def llm() -> Iterator[StandIn]:
 
 
 @pytest.fixture
-def llm_service(make_service: ServiceFactory, llm: StandIn) -> AssistantService:
+def llm_service(make_service: ServiceFactory, llm: StandIn) -> Signpost:
     service = make_service(
         llm_base_url=f"{llm.url}/v1", llm_model="stand-in", llm_api_key="k", llm_timeout_s=1.5
     )
-    service.upload(DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp-family.md", metadata={})
-    service.upload(INJECTION.encode(), "markdown", filename="household.md", metadata={})
+    service.curation.upload(
+        DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp-family.md", metadata={}
+    )
+    service.curation.upload(INJECTION.encode(), "markdown", filename="household.md", metadata={})
     return service
 
 
@@ -46,11 +49,11 @@ def _reply(llm: StandIn, content: str, delay: float = 0.0) -> None:
     llm.routes["/v1/chat/completions"] = lambda body: (200, chat_completion(content), delay)
 
 
-def test_llm_answer_with_valid_markers_is_used(llm_service: AssistantService, llm: StandIn) -> None:
+def test_llm_answer_with_valid_markers_is_used(llm_service: Signpost, llm: StandIn) -> None:
     _reply(
         llm, "Only if the council decides it is necessary [1]. Relatives elsewhere can be PAs [1]."
     )
-    response = llm_service.ask(AskRequest(question=QUESTION))
+    response = llm_service.answering.ask(AskRequest(question=QUESTION))
     assert response.answered
     assert response.answer.startswith("Only if the council decides it is necessary [1].")
     assert len(response.citations) == 1
@@ -58,11 +61,9 @@ def test_llm_answer_with_valid_markers_is_used(llm_service: AssistantService, ll
     assert len(llm.calls) == 1
 
 
-def test_markers_are_renumbered_to_the_citations(
-    llm_service: AssistantService, llm: StandIn
-) -> None:
+def test_markers_are_renumbered_to_the_citations(llm_service: Signpost, llm: StandIn) -> None:
     _reply(llm, "Agreement is needed [2]. It must be necessary [1].")
-    response = llm_service.ask(AskRequest(question=QUESTION))
+    response = llm_service.answering.ask(AskRequest(question=QUESTION))
     assert "[1]" in response.answer
     assert "[2]" in response.answer
     assert [c.n for c in response.citations] == [1, 2]
@@ -77,10 +78,10 @@ def test_markers_are_renumbered_to_the_citations(
     ],
 )
 def test_untrustworthy_llm_answers_fall_back(
-    llm_service: AssistantService, llm: StandIn, content: str
+    llm_service: Signpost, llm: StandIn, content: str
 ) -> None:
     _reply(llm, content)
-    response = llm_service.ask(AskRequest(question=QUESTION))
+    response = llm_service.answering.ask(AskRequest(question=QUESTION))
     assert response.answered
     assert LLM_FALLBACK_NOTICE in response.notices
     assert "[7]" not in response.answer
@@ -88,14 +89,12 @@ def test_untrustworthy_llm_answers_fall_back(
     assert response.citations
 
 
-def test_llm_timeout_falls_back_within_the_bound(
-    llm_service: AssistantService, llm: StandIn
-) -> None:
+def test_llm_timeout_falls_back_within_the_bound(llm_service: Signpost, llm: StandIn) -> None:
     import time
 
     _reply(llm, "Too late [1].", delay=5.0)
     started = time.perf_counter()
-    response = llm_service.ask(AskRequest(question=QUESTION))
+    response = llm_service.answering.ask(AskRequest(question=QUESTION))
     assert time.perf_counter() - started < 4.5
     assert LLM_FALLBACK_NOTICE in response.notices
     assert "Too late" not in response.answer
@@ -103,22 +102,22 @@ def test_llm_timeout_falls_back_within_the_bound(
 
 def test_llm_server_down_falls_back(make_service: ServiceFactory, tmp_path: Path) -> None:
     service = make_service(llm_base_url="http://127.0.0.1:9/v1", llm_model="m", llm_timeout_s=1.0)
-    service.upload(DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp.md", metadata={})
-    response = service.ask(AskRequest(question=QUESTION))
+    service.curation.upload(DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp.md", metadata={})
+    response = service.answering.ask(AskRequest(question=QUESTION))
     assert response.answered
     assert LLM_FALLBACK_NOTICE in response.notices
 
 
-def test_llm_may_decline(llm_service: AssistantService, llm: StandIn) -> None:
+def test_llm_may_decline(llm_service: Signpost, llm: StandIn) -> None:
     _reply(llm, "INSUFFICIENT")
-    response = llm_service.ask(AskRequest(question=QUESTION))
+    response = llm_service.answering.ask(AskRequest(question=QUESTION))
     assert response.answered is False
     assert response.answer == ABSTAIN_MESSAGE
 
 
-def test_documents_are_data_not_instructions(llm_service: AssistantService, llm: StandIn) -> None:
+def test_documents_are_data_not_instructions(llm_service: Signpost, llm: StandIn) -> None:
     _reply(llm, "Only with the council's agreement [1].")
-    llm_service.ask(AskRequest(question=QUESTION))
+    llm_service.answering.ask(AskRequest(question=QUESTION))
     messages = llm.calls[-1].body["messages"]
     assert isinstance(messages, list)
     assert len(messages) == 2
@@ -135,11 +134,9 @@ def test_documents_are_data_not_instructions(llm_service: AssistantService, llm:
     assert QUESTION in content[end:]
 
 
-def test_no_llm_call_when_the_extractive_step_abstains(
-    llm_service: AssistantService, llm: StandIn
-) -> None:
+def test_no_llm_call_when_the_extractive_step_abstains(llm_service: Signpost, llm: StandIn) -> None:
     _reply(llm, "A sponge needs eggs [1].")
-    response = llm_service.ask(
+    response = llm_service.answering.ask(
         AskRequest(question="What is the best recipe for a Victoria sponge?")
     )
     assert response.answered is False

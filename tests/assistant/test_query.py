@@ -1,4 +1,4 @@
-from assistant.query import expand_query
+from assistant.answering.query import expand_query
 
 
 def test_abbreviations_are_expanded_and_kept() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from assistant.db.activity import ActivityLog
+from assistant.activity.log import ActivityLog
 from assistant.errors import NotFoundError
 from tests.servers import PostgresServer, postgres_server
 

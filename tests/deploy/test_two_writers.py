@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from assistant.config import Settings
-from assistant.factory import build_service
-from assistant.service import AssistantService
+from assistant.factory import build_services
+from assistant.services import Signpost
 from ingest.embedder import Embedder
 from tests.conftest import ServiceFactory, write
 from tests.servers import chroma_server, postgres_server
@@ -35,10 +35,10 @@ def _big_document(round_no: int) -> bytes:
 
 
 @pytest.fixture
-def replicas(tmp_path: Path, embedder: Embedder) -> Iterator[tuple[AssistantService, ...]]:
+def replicas(tmp_path: Path, embedder: Embedder) -> Iterator[tuple[Signpost, ...]]:
     with chroma_server(tmp_path / "chroma") as chroma, postgres_server(tmp_path / "pg") as pg:
         made = tuple(
-            build_service(
+            build_services(
                 Settings(
                     data_dir=tmp_path / name,
                     chroma_url=chroma.url,
@@ -54,7 +54,7 @@ def replicas(tmp_path: Path, embedder: Embedder) -> Iterator[tuple[AssistantServ
 
 
 def _hold_before_commit(
-    service: AssistantService, written: threading.Event, release: threading.Event
+    service: Signpost, written: threading.Event, release: threading.Event
 ) -> None:
     store = service.index.store
     commit = store.commit_documents
@@ -75,16 +75,16 @@ def _start(function: Callable[..., object], *args: object) -> tuple[threading.Th
 
 
 def test_an_upload_keeps_every_chunk_while_another_replica_writes(
-    replicas: tuple[AssistantService, AssistantService], tmp_path: Path
+    replicas: tuple[Signpost, Signpost], tmp_path: Path
 ) -> None:
     a, b = replicas
     folder = tmp_path / "b-knowledge"
-    actions = (b.sync, lambda f: b.ingest([f]), b.sync_if_free)
+    actions = (b.curation.sync, lambda f: b.curation.ingest([f]), b.curation.sync_if_free)
     for round_no in range(ROUNDS):
         written, release = threading.Event(), threading.Event()
         _hold_before_commit(a, written, release)
         upload, uploaded = _start(
-            functools.partial(a.upload, filename=f"guide-{round_no}.md", metadata={}),
+            functools.partial(a.curation.upload, filename=f"guide-{round_no}.md", metadata={}),
             _big_document(round_no),
             "markdown",
         )
@@ -107,7 +107,7 @@ def test_an_upload_keeps_every_chunk_while_another_replica_writes(
 
 
 def test_garbage_collection_spares_young_orphans(
-    replicas: tuple[AssistantService, AssistantService],
+    replicas: tuple[Signpost, Signpost],
 ) -> None:
     """Even a writer that ignores the lock cannot delete chunks another has just written:
     orphans are collected only past the grace period."""
@@ -115,7 +115,9 @@ def test_garbage_collection_spares_young_orphans(
     written, release = threading.Event(), threading.Event()
     _hold_before_commit(a, written, release)
     upload, _ = _start(
-        functools.partial(a.upload, filename="young.md", metadata={}), _big_document(99), "markdown"
+        functools.partial(a.curation.upload, filename="young.md", metadata={}),
+        _big_document(99),
+        "markdown",
     )
     assert written.wait(60)
     assert b.index.collect_garbage() == 0  # the uncommitted chunks are young
@@ -128,8 +130,8 @@ def test_garbage_collection_spares_young_orphans(
     assert b.index.collect_garbage(grace_s=0) == 1  # a real orphan, once old enough, goes
 
 
-def _vectors(service: AssistantService, n: int) -> np.ndarray:
-    return service.retriever.embedder.embed_documents(["x"] * n)
+def _vectors(service: Signpost, n: int) -> np.ndarray:
+    return service.answering.retriever.embedder.embed_documents(["x"] * n)
 
 
 def test_only_one_process_syncs_at_start_up(make_service: ServiceFactory, tmp_path: Path) -> None:
@@ -137,7 +139,7 @@ def test_only_one_process_syncs_at_start_up(make_service: ServiceFactory, tmp_pa
     write(tmp_path / "kb" / "note.md", "# Note\n\nA short practice note.\n")
     with first.activity.writer_lock(wait_s=0) as taken:
         assert taken
-        assert second.sync_if_free(tmp_path / "kb") is None  # another writer: skip
-    report = second.sync_if_free(tmp_path / "kb")
+        assert second.curation.sync_if_free(tmp_path / "kb") is None  # another writer: skip
+    report = second.curation.sync_if_free(tmp_path / "kb")
     assert report is not None
     assert report.counts["added"] == 1

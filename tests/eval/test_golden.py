@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.evaluation import DEFAULT_QUESTIONS, citations_valid, load_questions, run_eval
-from assistant.factory import build_service
+from assistant.evaluation.golden import DEFAULT_QUESTIONS, citations_valid, load_questions, run_eval
+from assistant.factory import build_services
 from assistant.schemas import AskRequest, Citation
-from assistant.service import AssistantService
+from assistant.services import Signpost
 from ingest.embedder import Embedder
 from tests.conftest import REPO
 
@@ -33,12 +33,10 @@ THRESHOLDS = {
 
 
 @pytest.fixture(scope="module")
-def knowledge_service(
-    tmp_path_factory: pytest.TempPathFactory, embedder: Embedder
-) -> AssistantService:
+def knowledge_service(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Signpost:
     data = tmp_path_factory.mktemp("knowledge-data")
-    service = build_service(Settings(data_dir=data, _env_file=None), embedder=embedder)
-    report = service.ingest([KNOWLEDGE])
+    service = build_services(Settings(data_dir=data, _env_file=None), embedder=embedder)
+    report = service.curation.ingest([KNOWLEDGE])
     assert report.failed == [], report.failed
     return service
 
@@ -53,14 +51,14 @@ def test_golden_set_is_big_and_varied() -> None:
     assert {d for q in in_scope for d in q.expected_docs} <= known
 
 
-def test_bundled_golden_set_meets_the_thresholds(knowledge_service: AssistantService) -> None:
+def test_bundled_golden_set_meets_the_thresholds(knowledge_service: Signpost) -> None:
     metrics, results = run_eval(knowledge_service, load_questions(DEFAULT_QUESTIONS))
     failing = {k: metrics[k] for k, floor in THRESHOLDS.items() if metrics[k] < floor}
     assert not failing, (failing, [r.question for r in results if r.in_scope and r.missing_facts])
 
 
-def test_eval_does_not_log_gaps(knowledge_service: AssistantService) -> None:
-    assert knowledge_service.gaps() == []
+def test_eval_does_not_log_gaps(knowledge_service: Signpost) -> None:
+    assert knowledge_service.activity.gaps() == []
 
 
 def test_citation_validity_catches_broken_answers() -> None:
@@ -92,9 +90,7 @@ def test_every_document_has_the_contract_front_matter() -> None:
         assert meta.topics, path.name
 
 
-def test_signpost_eval_command_prints_json(
-    tmp_path: Path, knowledge_service: AssistantService
-) -> None:
+def test_signpost_eval_command_prints_json(tmp_path: Path, knowledge_service: Signpost) -> None:
     questions = tmp_path / "q.yaml"
     questions.write_text(
         "questions:\n"
@@ -145,9 +141,9 @@ def test_signpost_eval_command_prints_json(
 
 
 def test_answers_from_the_knowledge_base_cite_real_passages(
-    knowledge_service: AssistantService,
+    knowledge_service: Signpost,
 ) -> None:
-    response = knowledge_service.ask(
+    response = knowledge_service.answering.ask(
         AskRequest(question="Can my client pay her daughter as her PA?")
     )
     assert response.answered

@@ -18,10 +18,10 @@ def _chunk_ids(service) -> list[str]:
 
 
 def test_second_ingest_reports_every_file_unchanged(service, articles: Path) -> None:
-    first = service.ingest([articles])
+    first = service.curation.ingest([articles])
     assert first.counts["added"] == 5
     assert first.chunks >= 15
-    second = service.ingest([articles])
+    second = service.curation.ingest([articles])
     assert second.counts["unchanged"] == 5
     assert second.counts["added"] == second.counts["updated"] == 0
     assert "5 unchanged" in second.summary()
@@ -29,10 +29,10 @@ def test_second_ingest_reports_every_file_unchanged(service, articles: Path) -> 
 
 def test_changed_file_replaces_its_chunks(service, tmp_path: Path) -> None:
     path = write(tmp_path / "kb" / "dp-family.md", DIRECT_PAYMENTS_MD)
-    service.ingest([path])
+    service.curation.ingest([path])
     before = _chunk_ids(service)
     write(path, DIRECT_PAYMENTS_MD.replace("culturally appropriate care", "care in Welsh"))
-    report = service.ingest([path])
+    report = service.curation.ingest([path])
     assert report.counts["updated"] == 1
     after = _chunk_ids(service)
     assert set(before).isdisjoint(after), "old chunks must be gone"
@@ -49,13 +49,13 @@ def test_broken_file_is_reported_and_the_others_go_in(service, tmp_path: Path) -
     write(kb / "good.md", DIRECT_PAYMENTS_MD)
     write(kb / "bad.md", "---\nsource_type: rumour\n---\n# Bad\n\nText.")
     (kb / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
-    report = service.ingest([kb, tmp_path / "missing.md"])
+    report = service.curation.ingest([kb, tmp_path / "missing.md"])
     assert report.counts["added"] == 1
     failed = {Path(o.source).name: o.error for o in report.failed}
     assert set(failed) == {"bad.md", "binary.txt", "missing.md"}
     assert "source_type" in (failed["bad.md"] or "")
     assert "no such file" in (failed["missing.md"] or "")
-    assert [d.doc_id for d in service.documents().documents] == ["good"]
+    assert [d.doc_id for d in service.curation.documents().documents] == ["good"]
 
 
 def test_sync_removes_only_documents_whose_files_vanished_from_that_folder(
@@ -65,26 +65,26 @@ def test_sync_removes_only_documents_whose_files_vanished_from_that_folder(
     write(kb / "keep.md", "# Keep\n\nContingency plans cover a PA's sickness.")
     write(kb / "drop.md", "# Drop\n\nEmployer's liability insurance is required.")
     write(other / "elsewhere.md", "# Elsewhere\n\nDBS checks for personal assistants.")
-    service.sync(kb)
-    service.ingest([other])
-    service.upload(
+    service.curation.sync(kb)
+    service.curation.ingest([other])
+    service.curation.upload(
         b"# Uploaded\n\nPension auto-enrolment.", "markdown", filename="up.md", metadata={}
     )
     (kb / "drop.md").unlink()
-    report = service.sync(kb)
+    report = service.curation.sync(kb)
     assert report.counts["removed"] == 1
     assert report.counts["unchanged"] == 1
-    ids = sorted(d.doc_id for d in service.documents().documents)
+    ids = sorted(d.doc_id for d in service.curation.documents().documents)
     assert ids == ["elsewhere", "keep", "up"]
 
 
 def test_same_file_name_in_two_folders_gets_two_documents(service, tmp_path: Path) -> None:
     write(tmp_path / "a" / "notes.md", "# Notes A\n\nAbout direct payments.")
     write(tmp_path / "b" / "notes.md", "# Notes B\n\nAbout personal budgets.")
-    service.ingest([tmp_path / "a", tmp_path / "b"])
-    titles = sorted(d.title for d in service.documents().documents)
+    service.curation.ingest([tmp_path / "a", tmp_path / "b"])
+    titles = sorted(d.title for d in service.curation.documents().documents)
     assert titles == ["Notes A", "Notes B"]
-    assert len({d.doc_id for d in service.documents().documents}) == 2
+    assert len({d.doc_id for d in service.curation.documents().documents}) == 2
 
 
 def test_interrupted_ingest_leaves_no_visible_half_document(
@@ -94,7 +94,7 @@ def test_interrupted_ingest_leaves_no_visible_half_document(
     the old version only, and the next run finishes the job and removes the orphans."""
     service = make_service()
     path = write(tmp_path / "kb" / "dp-family.md", DIRECT_PAYMENTS_MD)
-    service.ingest([path])
+    service.curation.ingest([path])
     old = service.index.records()["dp-family"]
 
     def crash(record) -> None:
@@ -103,23 +103,23 @@ def test_interrupted_ingest_leaves_no_visible_half_document(
     write(path, DIRECT_PAYMENTS_MD + "\n## New section\n\nReviews happen yearly at least.\n")
     monkeypatch.setattr(service.index.store, "commit_documents", crash)
     with pytest.raises(KeyboardInterrupt):
-        service.ingest([path])
+        service.curation.ingest([path])
     monkeypatch.undo()
 
     # a fresh process sees the old version, and only it
     reader = make_service()
     assert reader.index.records()["dp-family"].version == old.version
-    found = reader.search(SearchRequest(query="Reviews happen yearly at least", top_k=10))
+    found = reader.answering.search(SearchRequest(query="Reviews happen yearly at least", top_k=10))
     assert found.results, "the old version is still searchable"
     assert not any("yearly" in r.text for r in found.results), "uncommitted text leaked"
-    response = reader.ask(
+    response = reader.answering.ask(
         AskRequest(question="Can a close relative in the same household be paid?")
     )
     assert all(c.doc_id == "dp-family" for c in response.citations)
     lexical_ids = set(reader.index.lexical._ids)
     assert all(cid.split("::")[1] == old.version for cid in lexical_ids)
 
-    report = reader.ingest([path])
+    report = reader.curation.ingest([path])
     assert report.counts["updated"] == 1
     new = reader.index.records()["dp-family"]
     assert _chunk_ids(reader) == sorted(
@@ -128,37 +128,37 @@ def test_interrupted_ingest_leaves_no_visible_half_document(
 
 
 def test_upload_with_bad_metadata_leaves_the_index_as_it_was(service) -> None:
-    service.upload(DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp.md", metadata={})
+    service.curation.upload(DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp.md", metadata={})
     before = _chunk_ids(service)
     with pytest.raises(SignpostError, match="source_type"):
-        service.upload(
+        service.curation.upload(
             b"# X\n\ntext", "markdown", filename="x.md", metadata={"source_type": "gossip"}
         )
     assert _chunk_ids(service) == before
 
 
 def test_upload_file_name_is_sanitised(service) -> None:
-    outcome = service.upload(
+    outcome = service.curation.upload(
         b"# Contingency\n\nPlan for PA sickness.",
         "markdown",
         filename="../../etc/passwd<script>.md",
         metadata={},
     )
-    info = service.document(outcome.doc_id or "")
+    info = service.curation.document(outcome.doc_id or "")
     assert info.origin == "upload:passwd_script_.md"
     assert "/" not in (outcome.doc_id or "")
 
 
 def test_sync_of_a_missing_folder_is_an_error(service, tmp_path: Path) -> None:
     with pytest.raises(SignpostError, match="not a folder"):
-        service.sync(tmp_path / "nope")
+        service.curation.sync(tmp_path / "nope")
 
 
 def test_lexical_index_is_persisted_and_reloaded(
     make_service: ServiceFactory, articles: Path, tmp_path: Path
 ) -> None:
     service = make_service()
-    service.ingest([articles])
+    service.curation.ingest([articles])
     fp = service.index.lexical.fingerprint
     fresh = make_service()
     assert fresh.index.lexical.fingerprint is None
@@ -199,12 +199,12 @@ def test_lexical_tokens_match_bm25s_tokenize(service, articles: Path) -> None:
 
 def test_replaced_document_is_never_served_from_the_chunk_cache(service, tmp_path: Path) -> None:
     path = write(tmp_path / "kb" / "dp-family.md", DIRECT_PAYMENTS_MD)
-    service.ingest([path])
-    service.warm_up()  # fills the chunk cache with the first version
+    service.curation.ingest([path])
+    service.answering.warm_up()  # fills the chunk cache with the first version
     query = SearchRequest(query="culturally appropriate care from a relative", top_k=3)
-    assert "culturally appropriate" in service.search(query).results[0].text
+    assert "culturally appropriate" in service.answering.search(query).results[0].text
     write(path, DIRECT_PAYMENTS_MD.replace("culturally appropriate care", "care in Welsh"))
-    service.ingest([path])
-    texts = " ".join(r.text for r in service.search(query).results)
+    service.curation.ingest([path])
+    texts = " ".join(r.text for r in service.answering.search(query).results)
     assert "care in Welsh" in texts
     assert "culturally appropriate" not in texts

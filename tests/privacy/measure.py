@@ -8,7 +8,7 @@ import difflib
 import re
 from collections import Counter
 
-from assistant.redaction import PLACEHOLDERS, redact
+from assistant.safety.redaction import PLACEHOLDERS, redact
 from tests.privacy.cases import Case, make_cases
 
 _TOKEN = re.compile(r"[\w@.+'’-]+")

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.notices import SAFEGUARDING_NOTICE, nations_named, safeguarding_notice, source_kind
+from assistant.safety.notices import (
+    SAFEGUARDING_NOTICE,
+    nations_named,
+    safeguarding_notice,
+    source_kind,
+)
 from assistant.schemas import AskRequest
-from assistant.service import AssistantService
+from assistant.services import Signpost
 from ingest.documents import DocumentRecord
 from tests.conftest import DIRECT_PAYMENTS_MD
 
@@ -16,8 +21,10 @@ OLD_REVIEW = DIRECT_PAYMENTS_MD.replace("reviewed: 2026-11-01", "reviewed: 2019-
 
 
 @pytest.fixture
-def dp_service(service: AssistantService) -> AssistantService:
-    service.upload(DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp-family.md", metadata={})
+def dp_service(service: Signpost) -> Signpost:
+    service.curation.upload(
+        DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp-family.md", metadata={}
+    )
     return service
 
 
@@ -50,21 +57,21 @@ def test_no_safeguarding_signpost_for_general_questions(question: str) -> None:
     assert safeguarding_notice(question) is None
 
 
-def test_safeguarding_notice_is_beside_the_answer(dp_service: AssistantService) -> None:
-    response = dp_service.ask(
+def test_safeguarding_notice_is_beside_the_answer(dp_service: Signpost) -> None:
+    response = dp_service.answering.ask(
         AskRequest(question="Her son hits her and wants to be paid as her PA. Can he be paid?")
     )
     assert SAFEGUARDING_NOTICE in response.notices
     assert response.answered, "the notice comes with the answer, not instead of it"
 
 
-def test_jurisdiction_notice_for_other_nations(dp_service: AssistantService) -> None:
-    response = dp_service.ask(
+def test_jurisdiction_notice_for_other_nations(dp_service: Signpost) -> None:
+    response = dp_service.answering.ask(
         AskRequest(question="In Wales, can my client pay her daughter who lives with her?")
     )
     assert response.answered
     assert any("Wales" in n and "England" in n for n in response.notices)
-    england = dp_service.ask(
+    england = dp_service.answering.ask(
         AskRequest(question="Can my client pay her daughter who lives with her?")
     )
     assert not any("England" in n for n in england.notices)
@@ -85,9 +92,9 @@ def test_jurisdiction_notice_for_other_nations(dp_service: AssistantService) -> 
     ],
 )
 def test_towns_and_councils_outside_england_get_the_notice(
-    dp_service: AssistantService, place: str, nation: str
+    dp_service: Signpost, place: str, nation: str
 ) -> None:
-    response = dp_service.ask(
+    response = dp_service.answering.ask(
         AskRequest(
             question=f"My client in {place}: can a direct payment pay a close relative who "
             "lives in the same household?"
@@ -109,23 +116,23 @@ def test_places_in_england_and_lookalike_words_get_no_jurisdiction_notice(questi
     assert nations_named(question) == []
 
 
-def test_review_notice_for_stale_sources(service: AssistantService) -> None:
-    service.upload(OLD_REVIEW.encode(), "markdown", filename="old.md", metadata={})
-    response = service.ask(
+def test_review_notice_for_stale_sources(service: Signpost) -> None:
+    service.curation.upload(OLD_REVIEW.encode(), "markdown", filename="old.md", metadata={})
+    response = service.answering.ask(
         AskRequest(question="Can a close relative in the same household be paid?")
     )
     assert response.answered
     assert any("last reviewed 2019-03-01" in n for n in response.notices)
 
 
-def test_citations_carry_their_kind_and_answers_show_it(dp_service: AssistantService) -> None:
+def test_citations_carry_their_kind_and_answers_show_it(dp_service: Signpost) -> None:
     survey = (
         "---\ntitle: PA skills survey\nsource_type: survey\npublished: 2011-10-01\n---\n"
         "# PA skills survey\n\nIn the 2011 survey 49% of social workers felt they knew how to "
         "employ personal assistants.\n"
     )
-    dp_service.upload(survey.encode(), "markdown", filename="survey.md", metadata={})
-    response = dp_service.ask(
+    dp_service.curation.upload(survey.encode(), "markdown", filename="survey.md", metadata={})
+    response = dp_service.answering.ask(
         AskRequest(question="How many social workers felt they knew how to employ a PA?")
     )
     first = response.citations[0]
@@ -159,13 +166,15 @@ def test_source_kinds() -> None:
     assert source_kind(record("survey", published="2010-05-20")) == "survey finding (2010)"
 
 
-def test_purge_removes_old_questions_and_feedback(dp_service: AssistantService) -> None:
+def test_purge_removes_old_questions_and_feedback(dp_service: Signpost) -> None:
     from assistant.schemas import FeedbackRequest
 
-    response = dp_service.ask(AskRequest(question="What is the best recipe for a Victoria sponge?"))
-    dp_service.feedback(FeedbackRequest(question_id=response.question_id, helpful=False))
-    assert dp_service.gaps(in_scope=False)
+    response = dp_service.answering.ask(
+        AskRequest(question="What is the best recipe for a Victoria sponge?")
+    )
+    dp_service.answering.feedback(FeedbackRequest(question_id=response.question_id, helpful=False))
+    assert dp_service.activity.gaps(in_scope=False)
     assert dp_service.purge(1) == (0, 0), "nothing is older than a day yet"
     assert dp_service.purge(0) == (1, 1)
-    assert dp_service.gaps(in_scope=False) == []
-    assert dp_service.feedback_list() == []
+    assert dp_service.activity.gaps(in_scope=False) == []
+    assert dp_service.activity.feedback() == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.redaction import nhs_checksum_ok, redact
+from assistant.safety.redaction import nhs_checksum_ok, redact
 from tests.privacy.cases import HARD_BENIGN, HARD_CASES, Case, make_cases
 from tests.privacy.measure import measure
 

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.factory import build_service
+from assistant.factory import build_services
 from ingest.chunking import Chunker
 from ingest.embedder import Embedder
 from ingest.loaders import load_path
@@ -107,7 +107,7 @@ def test_sigkill_twice_then_rerun_equals_a_clean_run(tmp_path: Path, embedder: E
     assert snapshot(crashed, tmp_path) == expected
 
     # inside: no orphan or duplicate chunks, and BM25 covers exactly the committed chunks
-    service = build_service(Settings(data_dir=crashed, _env_file=None), embedder=embedder)
+    service = build_services(Settings(data_dir=crashed, _env_file=None), embedder=embedder)
     records = service.index.records()
     stored = [c for c in service.index.store.iter_chunks()]
     assert len(stored) == sum(r.chunks for r in records.values())

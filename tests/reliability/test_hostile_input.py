@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.service import AssistantService
+from assistant.services import Signpost
 from tests.conftest import DIRECT_PAYMENTS_MD, write
 from tests.fixtures import make_docx, make_pdf
 
@@ -37,7 +37,7 @@ HOSTILE: dict[str, bytes] = {
 
 
 def test_every_hostile_file_fails_clearly_and_the_good_one_goes_in(
-    service: AssistantService, tmp_path: Path
+    service: Signpost, tmp_path: Path
 ) -> None:
     folder = tmp_path / "kb"
     write(folder / "good.md", DIRECT_PAYMENTS_MD)
@@ -49,7 +49,7 @@ def test_every_hostile_file_fails_clearly_and_the_good_one_goes_in(
         handle.write(line * (50 * 2**20 // len(line)))
     nested = b"<html><body>" + b"<div>" * 50_000 + b"Deeply nested text." + b"</div>" * 50_000
     (folder / "nested.html").write_bytes(nested)
-    report = service.ingest([folder])
+    report = service.curation.ingest([folder])
     assert report.counts["added"] == 2, report.summary()  # the good file, and the nested one
     nested_doc = service.index.chunks("nested")
     assert [c.text for c in nested_doc] == ["Deeply nested text."]
@@ -63,7 +63,7 @@ def test_every_hostile_file_fails_clearly_and_the_good_one_goes_in(
     for name, error in failed.items():
         assert error, name
         assert "Traceback" not in error, name
-    assert sorted(d.doc_id for d in service.documents().documents) == ["good", "nested"]
+    assert sorted(d.doc_id for d in service.curation.documents().documents) == ["good", "nested"]
 
 
 @pytest.mark.anyio

@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.api.app import create_app
-from assistant.ratelimit import RateLimiter
-from assistant.service import AssistantService
+from assistant.http.app import create_app
+from assistant.security.ratelimit import RateLimiter
+from assistant.services import Signpost
 from tests.conftest import DIRECT_PAYMENTS_MD, ServiceFactory, write
 from tests.live import live_server
 from tests.slack.conftest import event_body, mention, signed_headers, wait_for
@@ -59,7 +59,7 @@ async def test_ask_is_limited_per_api_key_with_retry_after(
 async def test_slack_user_asking_too_fast_is_told_to_wait(
     slack_api: StandIn,
     slack_settings,
-    slack_service: AssistantService,
+    slack_service: Signpost,
 ) -> None:
     limited = slack_settings.model_copy(update={"rate_limit_per_minute": 4})
     app = create_app(limited, slack_service, trainer_keys=["t"])

@@ -7,9 +7,9 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from assistant.api.app import create_app
 from assistant.config import Settings
-from assistant.factory import build_service
+from assistant.factory import build_services
+from assistant.http.app import create_app
 from ingest.embedder import Embedder
 from tests.conftest import DIRECT_PAYMENTS_MD
 
@@ -20,8 +20,8 @@ TRAINER_KEY = "schema-trainer-key"
 def api_schema(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder):
     data = tmp_path_factory.mktemp("schema-data")
     config = Settings(data_dir=data, rate_limit_per_minute=0, _env_file=None)
-    service = build_service(config, embedder=embedder)
-    service.upload(DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp.md", metadata={})
+    service = build_services(config, embedder=embedder)
+    service.curation.upload(DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp.md", metadata={})
     app = create_app(config, service, trainer_keys=[TRAINER_KEY])
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
-from assistant.api.middleware import BodyLimit
+from assistant.http.middleware import BodyLimit
 from tests.api.conftest import TRAINER
 from tests.live import live_server
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from assistant.activity.log import ActivityLog
 from assistant.config import Settings
-from assistant.db.activity import ActivityLog
 from assistant.schemas import Citation
 from assistant.slack.blocks import linked_answer, source_line
 from ingest.documents import DocumentError

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
+
 pytestmark = pytest.mark.shared
 
 
@@ -34,6 +36,10 @@ def test_bench_writes_every_figure_and_the_report(tmp_path: Path) -> None:
             "--no-scifact",
             "--load-seconds",
             "2",
+            "--knowledge",
+            str(REPO / "knowledge"),
+            "--scifact-dir",
+            str(REPO.parent / "shared" / "bench" / "scifact"),
         ],
         env=env,
         cwd=tmp_path,

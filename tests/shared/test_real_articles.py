@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.factory import build_service
+from assistant.factory import build_services
 from assistant.schemas import AskRequest
 from ingest.embedder import Embedder
 from ingest.loaders import load_path
@@ -40,9 +40,11 @@ def test_plain_text_subheadings_become_sections(shared_corpus: Path) -> None:
 def test_the_skills_figure_is_answered_from_the_real_article(
     tmp_path: Path, embedder: Embedder, shared_corpus: Path
 ) -> None:
-    service = build_service(Settings(data_dir=tmp_path / "data", _env_file=None), embedder=embedder)
-    assert service.ingest([shared_corpus]).counts["added"] == 5
-    response = service.ask(
+    service = build_services(
+        Settings(data_dir=tmp_path / "data", _env_file=None), embedder=embedder
+    )
+    assert service.curation.ingest([shared_corpus]).counts["added"] == 5
+    response = service.answering.ask(
         AskRequest(question="How many social workers felt they knew how to employ PAs?")
     )
     assert response.answered

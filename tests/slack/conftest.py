@@ -11,9 +11,9 @@ import httpx
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
-from assistant.api.app import create_app
 from assistant.config import Settings
-from assistant.service import AssistantService
+from assistant.http.app import create_app
+from assistant.services import Signpost
 from tests.conftest import DIRECT_PAYMENTS_MD, SKILLS_ARTICLE, ServiceFactory
 from tests.standins import StandIn, serve_standin
 
@@ -90,10 +90,12 @@ def wait_for(api: StandIn, path: str, count: int = 1, timeout: float = 30.0) -> 
 
 
 @pytest.fixture
-def slack_service(make_service: ServiceFactory, articles) -> AssistantService:
+def slack_service(make_service: ServiceFactory, articles) -> Signpost:
     service = make_service()
-    service.ingest([articles / SKILLS_ARTICLE])
-    service.upload(DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp-family.md", metadata={})
+    service.curation.ingest([articles / SKILLS_ARTICLE])
+    service.curation.upload(
+        DIRECT_PAYMENTS_MD.encode(), "markdown", filename="dp-family.md", metadata={}
+    )
     return service
 
 
@@ -110,7 +112,7 @@ def slack_settings(settings: Settings, slack_api: StandIn) -> Settings:
 
 @pytest.fixture
 async def slack_client(
-    slack_settings: Settings, slack_service: AssistantService
+    slack_settings: Settings, slack_service: Signpost
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(slack_settings, slack_service, trainer_keys=["t"])
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)

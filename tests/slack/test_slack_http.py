@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from assistant.api.app import create_app
 from assistant.config import Settings
-from assistant.service import AssistantService
+from assistant.http.app import create_app
+from assistant.services import Signpost
 from tests.conftest import ServiceFactory
 from tests.slack.conftest import (
     BOT_USER,
@@ -163,27 +163,27 @@ async def test_direct_messages_are_answered(
 
 
 async def test_an_out_of_scope_question_is_refused_and_kept_apart_from_gaps(
-    slack_client: httpx.AsyncClient, slack_api: StandIn, slack_service: AssistantService
+    slack_client: httpx.AsyncClient, slack_api: StandIn, slack_service: Signpost
 ) -> None:
     body = event_body(mention("What is the best recipe for a Victoria sponge?"), event_id="EvOut")
     await post(slack_client, body, JSON | signed_headers(body))
     blocks = json.dumps(wait_for(slack_api, "/api/chat.postMessage")[0].body["blocks"])
     assert "outside what Signpost covers" in blocks
     assert "logged as a knowledge gap for trainers" not in blocks
-    assert any("sponge" in g.question.lower() for g in slack_service.gaps(in_scope=False))
-    assert not any("sponge" in g.question.lower() for g in slack_service.gaps())
+    assert any("sponge" in g.question.lower() for g in slack_service.activity.gaps(in_scope=False))
+    assert not any("sponge" in g.question.lower() for g in slack_service.activity.gaps())
 
 
 async def test_backend_error_gets_an_apology_with_a_reference(
     slack_client: httpx.AsyncClient,
     slack_api: StandIn,
-    slack_service: AssistantService,
+    slack_service: Signpost,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("index on fire")
 
-    monkeypatch.setattr(slack_service.retriever, "retrieve", broken)
+    monkeypatch.setattr(slack_service.answering.retriever, "retrieve", broken)
     body = event_body(mention(PA_QUESTION), event_id="EvErr")
     await post(slack_client, body, JSON | signed_headers(body))
     text = json.dumps(wait_for(slack_api, "/api/chat.postMessage")[0].body)
@@ -266,7 +266,7 @@ async def test_slash_command_acks_fast_and_answers_through_response_url(
 
 
 async def test_feedback_buttons_store_feedback_and_ask_for_a_comment(
-    slack_client: httpx.AsyncClient, slack_api: StandIn, slack_service: AssistantService
+    slack_client: httpx.AsyncClient, slack_api: StandIn, slack_service: Signpost
 ) -> None:
     body = event_body(mention(PA_QUESTION), event_id="EvFb")
     await post(slack_client, body, JSON | signed_headers(body))
@@ -321,11 +321,11 @@ async def test_feedback_buttons_store_feedback_and_ask_for_a_comment(
     await post(slack_client, submission, FORM | signed_headers(submission))
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        stored = slack_service.feedback_list()
+        stored = slack_service.activity.feedback()
         if len(stored) == 2 and any(f.comment for f in stored):
             break
         time.sleep(0.05)
-    stored = slack_service.feedback_list()
+    stored = slack_service.activity.feedback()
     assert sorted(f.helpful for f in stored) == [False, True]
     comment = next(f.comment for f in stored if f.comment)
     assert comment == "Missed the 2013 figure. Call Mrs [name] on [phone]"

@@ -1,0 +1,410 @@
+"""The activity log: questions asked (redacted), feedback given, and the gaps they reveal."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import (
+    Engine,
+    Integer,
+    cast,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.engine import Result, make_url
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from assistant.activity.models import (
+    FeedbackRow,
+    QuestionRow,
+    RevokedSessionRow,
+    SlackAnswerRow,
+    SlackEventRow,
+    SlackThreadRow,
+)
+from assistant.errors import ErrorCode, NotFoundError, UnavailableError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+LOW_CONFIDENCE = 0.5
+
+
+@dataclass
+class Gap:
+    question: str
+    count: int
+    last_asked: str
+    answered: int  # how many of them got a (low-confidence) answer
+    not_helpful: int = 0  # "not helpful" votes on the answers given to it
+    in_scope: bool = True  # False: outside Signpost's scope, not a knowledge gap
+
+
+@dataclass
+class FeedbackItem:
+    id: int
+    question_id: str
+    question: str
+    helpful: bool
+    comment: str | None
+    created_at: str
+    answered: bool
+    cited_doc_ids: list[str]
+
+
+def normalize(question: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s£%]", " ", question.lower())).strip()[:400]
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        _create_private(make_url(url).database)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: object) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across app crashes
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _create_private(path: str | None) -> None:
+    """Create the SQLite file readable by its owner only (0600), like the trainer key: it
+    holds questions and feedback. SQLite gives its -wal and -shm files the same mode."""
+    if not path or path == ":memory:":
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        return  # no such folder: SQLite reports it
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # replicas starting together: one migrates, the others wait, then find it done
+            connection.execute(text("SELECT pg_advisory_xact_lock(7160312)"))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+WRITER_LOCK_KEY = 7160313  # the PostgreSQL advisory lock every writer of the index takes
+WRITER_LOCK_POLL_S = 0.2
+
+
+class ActivityLog:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def connect(cls, url: str) -> ActivityLog:
+        try:
+            engine = make_engine(url)
+            migrate(engine)
+        except SQLAlchemyError as exc:
+            raise UnavailableError(
+                ErrorCode.DATABASE_UNAVAILABLE, f"database unreachable: {exc}"
+            ) from exc
+        return cls(engine)
+
+    def _session(self) -> Session:
+        return self._sessions()
+
+    @contextlib.contextmanager
+    def writer_lock(self, *, wait_s: float | None = None) -> Iterator[bool]:
+        """Exclusive across processes and machines: one writer of the index (ingest, sync,
+        upload, removal) at a time. With PostgreSQL an advisory lock (every replica shares
+        it); with the embedded SQLite file a file lock beside it (every process on this
+        machine). Yields whether it was taken: `wait_s=0` tries once, None waits for ever."""
+        deadline = None if wait_s is None else time.monotonic() + wait_s
+        if self.engine.dialect.name == "postgresql":
+            with self._guard(), self.engine.connect() as conn:
+                while not conn.execute(
+                    text("SELECT pg_try_advisory_lock(:k)"), {"k": WRITER_LOCK_KEY}
+                ).scalar():
+                    if deadline is not None and time.monotonic() >= deadline:
+                        yield False
+                        return
+                    time.sleep(WRITER_LOCK_POLL_S)
+                try:
+                    yield True
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": WRITER_LOCK_KEY})
+                    conn.commit()
+            return
+        path = Path(str(self.engine.url.database or "signpost.db") + ".writer-lock")
+        with path.open("a+b") as handle:
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if deadline is not None and time.monotonic() >= deadline:
+                        yield False
+                        return
+                    time.sleep(WRITER_LOCK_POLL_S)
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def ping(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            raise UnavailableError(
+                ErrorCode.DATABASE_UNAVAILABLE, f"database unreachable: {exc}"
+            ) from exc
+
+    def record_question(
+        self,
+        question_id: str,
+        question: str,
+        *,
+        answered: bool,
+        confidence: float,
+        cited_doc_ids: list[str],
+        surface: str,
+        in_scope: bool = True,
+    ) -> None:
+        row = {
+            "id": question_id,
+            "asked_at": dt.datetime.now(dt.UTC),
+            "question": question,
+            "normalized": normalize(question),
+            "answered": answered,
+            "confidence": confidence,
+            "cited_doc_ids": ",".join(cited_doc_ids),
+            "surface": surface,
+            "in_scope": in_scope,
+        }
+        # a Core insert: this runs on every answer, and needs no ORM unit of work
+        with self._guard(), self.engine.begin() as conn:
+            conn.execute(insert(QuestionRow), [row])
+
+    def record_feedback(self, question_id: str, helpful: bool, comment: str | None) -> int:
+        with self._guard(), self._session() as session, session.begin():
+            if session.get(QuestionRow, question_id) is None:
+                raise NotFoundError(
+                    ErrorCode.QUESTION_NOT_FOUND, f"no question with id {question_id!r}"
+                )
+            row = FeedbackRow(
+                question_id=question_id,
+                helpful=helpful,
+                comment=comment,
+                created_at=dt.datetime.now(dt.UTC),
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def add_comment(self, feedback_id: int, comment: str) -> None:
+        with self._guard(), self._session() as session, session.begin():
+            row = session.get(FeedbackRow, feedback_id)
+            if row is None:
+                raise NotFoundError(
+                    ErrorCode.FEEDBACK_NOT_FOUND, f"no feedback with id {feedback_id}"
+                )
+            row.comment = comment
+
+    def claim_event(self, event_id: str) -> bool:
+        """True the first time an event id is seen, by any replica; False for a retry."""
+        try:
+            with self._session() as session, session.begin():
+                session.add(SlackEventRow(event_id=event_id, seen_at=dt.datetime.now(dt.UTC)))
+        except IntegrityError:
+            return False
+        except SQLAlchemyError as exc:
+            raise UnavailableError(
+                ErrorCode.DATABASE_UNAVAILABLE, f"database error: {exc}"
+            ) from exc
+        return True
+
+    def remember_thread(self, channel: str, thread_ts: str) -> None:
+        with self._guard(), self._session() as session, session.begin():
+            if session.get(SlackThreadRow, (channel, thread_ts)) is None:
+                session.add(
+                    SlackThreadRow(
+                        channel=channel, thread_ts=thread_ts, created_at=dt.datetime.now(dt.UTC)
+                    )
+                )
+
+    def remember_answer(self, question_id: str, response_json: str) -> None:
+        with self._guard(), self._session() as session, session.begin():
+            session.merge(
+                SlackAnswerRow(
+                    question_id=question_id,
+                    response=response_json,
+                    created_at=dt.datetime.now(dt.UTC),
+                )
+            )
+
+    def recall_answer(self, question_id: str) -> str | None:
+        with self._guard(), self._session() as session:
+            row = session.get(SlackAnswerRow, question_id)
+            return None if row is None else row.response
+
+    def revoke_session(self, session_id: str, lifetime: dt.timedelta) -> None:
+        """Sign a page session out everywhere (until it would have expired anyway)."""
+        with self._guard(), self._session() as session, session.begin():
+            if session.get(RevokedSessionRow, session_id) is None:
+                expires = dt.datetime.now(dt.UTC) + lifetime
+                session.add(RevokedSessionRow(session_id=session_id, expires_at=expires))
+
+    def session_revoked(self, session_id: str) -> bool:
+        with self._guard(), self._session() as session:
+            return session.get(RevokedSessionRow, session_id) is not None
+
+    def is_bot_thread(self, channel: str, thread_ts: str) -> bool:
+        with self._guard(), self._session() as session:
+            return session.get(SlackThreadRow, (channel, thread_ts)) is not None
+
+    def gaps(self, limit: int = 100, *, in_scope: bool = True) -> list[Gap]:
+        """Questions grouped by their normalised text, most frequent first: unanswered or
+        weakly answered ones, and (in scope) any whose answer was marked not helpful.
+        `in_scope=False` lists the questions outside Signpost's scope instead."""
+        not_helpful = (
+            select(FeedbackRow.question_id, func.count().label("votes"))
+            .where(FeedbackRow.helpful.is_(False))
+            .group_by(FeedbackRow.question_id)
+            .subquery()
+        )
+        weak = (QuestionRow.answered.is_(False)) | (QuestionRow.confidence < LOW_CONFIDENCE)
+        if in_scope:
+            weak = weak | (not_helpful.c.votes > 0)
+        answered_count = func.sum(cast(QuestionRow.answered, Integer))
+        votes = func.coalesce(func.sum(not_helpful.c.votes), 0)
+        query = (
+            select(
+                QuestionRow.normalized,
+                func.max(QuestionRow.question),
+                func.count(),
+                func.max(QuestionRow.asked_at),
+                answered_count,
+                votes,
+            )
+            .outerjoin(not_helpful, not_helpful.c.question_id == QuestionRow.id)
+            .where(weak & (QuestionRow.in_scope.is_(in_scope)))
+            .group_by(QuestionRow.normalized)
+            .order_by(votes.desc(), func.count().desc(), func.max(QuestionRow.asked_at).desc())
+            .limit(limit)
+        )
+        with self._guard(), self._session() as session:
+            rows = session.execute(query).all()
+        return [
+            Gap(
+                question=q,
+                count=int(n),
+                last_asked=_iso(last),
+                answered=int(a or 0),
+                not_helpful=int(v or 0),
+                in_scope=in_scope,
+            )
+            for _, q, n, last, a, v in rows
+        ]
+
+    def feedback(self, limit: int = 200) -> list[FeedbackItem]:
+        query = (
+            select(FeedbackRow, QuestionRow)
+            .join(QuestionRow, FeedbackRow.question_id == QuestionRow.id)
+            .order_by(FeedbackRow.created_at.desc(), FeedbackRow.id.desc())
+            .limit(limit)
+        )
+        with self._guard(), self._session() as session:
+            rows = session.execute(query).all()
+        return [
+            FeedbackItem(
+                id=f.id,
+                question_id=q.id,
+                question=q.question,
+                helpful=f.helpful,
+                comment=f.comment,
+                created_at=_iso(f.created_at),
+                answered=q.answered,
+                cited_doc_ids=[d for d in q.cited_doc_ids.split(",") if d],
+            )
+            for f, q in rows
+        ]
+
+    def purge(self, older_than: dt.timedelta) -> tuple[int, int]:
+        """Delete questions and feedback older than `older_than`; returns the counts."""
+        cutoff = dt.datetime.now(dt.UTC) - older_than
+        with self._guard(), self._session() as session, session.begin():
+            old_questions = select(QuestionRow.id).where(QuestionRow.asked_at < cutoff)
+            feedback = _rowcount(
+                session.execute(
+                    delete(FeedbackRow).where(
+                        (FeedbackRow.created_at < cutoff)
+                        | FeedbackRow.question_id.in_(old_questions)
+                    )
+                )
+            )
+            questions = _rowcount(
+                session.execute(delete(QuestionRow).where(QuestionRow.asked_at < cutoff))
+            )
+            session.execute(delete(SlackEventRow).where(SlackEventRow.seen_at < cutoff))
+            session.execute(delete(SlackThreadRow).where(SlackThreadRow.created_at < cutoff))
+            session.execute(delete(SlackAnswerRow).where(SlackAnswerRow.created_at < cutoff))
+            now = dt.datetime.now(dt.UTC)
+            session.execute(delete(RevokedSessionRow).where(RevokedSessionRow.expires_at < now))
+        return int(questions or 0), int(feedback or 0)
+
+    def _guard(self) -> _DatabaseGuard:
+        return _DatabaseGuard()
+
+
+class _DatabaseGuard:
+    """Turns driver failures into a 503-style UnavailableError."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> Literal[False]:
+        if isinstance(exc, IntegrityError):
+            return False
+        if isinstance(exc, SQLAlchemyError):
+            raise UnavailableError(
+                ErrorCode.DATABASE_UNAVAILABLE, f"database error: {exc}"
+            ) from exc
+        return False
+
+
+def _rowcount(result: Result[Any]) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _iso(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.isoformat()

@@ -1,0 +1,90 @@
+"""Question clean-up before retrieval: Slack-style shorthand and the field's abbreviations
+are expanded in place (the original words stay, so exact matches still count)."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+
+# Abbreviations practitioners type, with their expansions. Case-sensitive on purpose: "PA"
+# is a personal assistant, "pa" is not; plurals ("PAs", "DPs") are matched too.
+ABBREVIATIONS: dict[str, str] = {
+    "PA": "personal assistant",
+    "SW": "social worker",
+    "DP": "direct payment",
+    "PB": "personal budget",
+    "ISF": "individual service fund",
+    "MCA": "Mental Capacity Act",
+    "RAS": "resource allocation system",
+    "LA": "local authority",
+    "NMW": "National Minimum Wage",
+    "NLW": "National Living Wage",
+    "SSP": "Statutory Sick Pay",
+    "DBS": "Disclosure and Barring Service check",
+    "MSP": "Making Safeguarding Personal",
+    "TLAP": "Think Local Act Personal",
+    "PPF": "Putting People First",
+    "CQC": "Care Quality Commission",
+    "ADASS": "Association of Directors of Adult Social Services",
+    "BASW": "British Association of Social Workers",
+    "SCIE": "Social Care Institute for Excellence",
+    "HMRC": "HM Revenue and Customs tax",
+    "PAYE": "Pay As You Earn payroll tax",
+}
+_PATTERN = re.compile(r"\b(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(s?)\b")
+_FILLER = re.compile(r"^\s*(?:hey|hi|hello|quick q(?:uestion)?|q)\b[\s,:;!-]*", re.IGNORECASE)
+
+
+def expand_query(question: str) -> str:
+    """'can my client pay her son to be her PA??' -> '... her PA (personal assistant)??'"""
+
+    def expand(match: re.Match[str]) -> str:
+        word, plural = match.group(1), match.group(2)
+        return f"{word}{plural} ({ABBREVIATIONS[word]}{plural})"
+
+    text = question
+    while True:
+        stripped = _FILLER.sub("", text, count=1)
+        if stripped == text:
+            break
+        text = stripped
+    return _PATTERN.sub(expand, text).strip() or question
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+
+
+@functools.lru_cache(maxsize=4)
+def _by_initial(vocabulary: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """The index's words grouped by first letter, built once per vocabulary."""
+    groups: dict[str, list[str]] = {}
+    for word in vocabulary:
+        groups.setdefault(word[:1], []).append(word)
+    return {initial: tuple(words) for initial, words in groups.items()}
+
+
+def correct_spelling(text: str, vocabulary: frozenset[str], dictionary: frozenset[str]) -> str:
+    """Replace a word that is neither in the index nor a known English word with the closest
+    word of the index (difflib ratio >= 0.8), so 'paymnets reveiwed' finds 'payments reviewed'
+    while 'train' is never turned into 'trainer'."""
+    if not vocabulary:
+        return text
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lower = word.lower()
+        if len(lower) < 4 or lower in vocabulary or lower in dictionary:
+            return word
+        near = [
+            w for w in _by_initial(vocabulary).get(lower[:1], ()) if abs(len(w) - len(lower)) <= 2
+        ]
+        close = difflib.get_close_matches(lower, near, 1, 0.8)
+        return close[0] if close else word
+
+    return _WORD.sub(fix, text)
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    """Overlap of two word sets (0 when either is empty): near-duplicate detection."""
+    return len(a & b) / len(a | b) if a and b else 0.0

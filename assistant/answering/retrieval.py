@@ -1,0 +1,109 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) candidates fused by reciprocal rank,
+filtered by topic and source type, with near-duplicate passages collapsed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answering.query import jaccard
+from assistant.schemas import Filters
+from ingest.documents import DocumentRecord
+from ingest.embedder import Embedder
+from ingest.knowledge_index import KnowledgeIndex
+from ingest.vector_store import StoredChunk
+
+RRF_K = 60
+_WORD = re.compile(r"[a-z0-9%£]+")
+
+
+@dataclass
+class Passage:
+    chunk: StoredChunk
+    record: DocumentRecord
+    fused: float  # reciprocal-rank-fusion score, for ordering
+    similarity: float  # cosine similarity of query and chunk, for calibrated confidence
+    lexical: float  # BM25 score (0 when only the dense side found it)
+
+
+class HybridRetriever:
+    def __init__(
+        self,
+        index: KnowledgeIndex,
+        embedder: Embedder,
+        *,
+        candidates: int = 30,
+        fusion: str = "rrf",
+        alpha: float = 0.7,
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.candidates = candidates
+        self.fusion = fusion
+        self.alpha = alpha
+
+    def allowed_documents(self, filters: Filters | None) -> list[str] | None:
+        """Doc ids that pass the filters (None: no filter at all)."""
+        if filters is None or filters.empty:
+            return None
+        topics, types = set(filters.topics), set(filters.source_types)
+        return [
+            r.doc_id
+            for r in self.index.records().values()
+            if (not topics or topics & set(r.topics)) and (not types or r.source_type in types)
+        ]
+
+    def retrieve(self, query: str, top_k: int, filters: Filters | None = None) -> list[Passage]:
+        records = self.index.records()
+        allowed = self.allowed_documents(filters)
+        if allowed is not None and not allowed:
+            return []
+        vector = self.embedder.embed_query(query)
+        dense = self.index.store.nearest(vector, self.candidates, doc_ids=allowed)
+        lexical = self.index.lexical_search(query, self.candidates, doc_ids=allowed)
+
+        lexical_scores = {hit.chunk_id: hit.score for hit in lexical}
+        similarities = dict(dense)
+        wanted = list(dict.fromkeys([*similarities, *lexical_scores]))
+        known: dict[str, tuple[StoredChunk, float]] = {}
+        for cid, (chunk, stored_vector) in self.index.store.get_chunks(wanted).items():
+            if self.index.is_current(chunk):
+                similarity = similarities.get(cid)
+                if similarity is None:  # found by BM25 only
+                    similarity = float(np.dot(stored_vector, vector))
+                known[cid] = (chunk, similarity)
+
+        fused: dict[str, float] = {}
+        if self.fusion == "convex":
+            # similarity and max-normalised BM25, mixed: keeps the size of score gaps
+            top_lexical = max(lexical_scores.values(), default=0.0) or 1.0
+            for cid, (_, similarity) in known.items():
+                fused[cid] = self.alpha * similarity + (1 - self.alpha) * (
+                    lexical_scores.get(cid, 0.0) / top_lexical
+                )
+        else:
+            for rank, cid in enumerate(c for c, _ in dense if c in known):
+                fused[cid] = 1.0 / (RRF_K + rank + 1)
+            for rank, lhit in enumerate(lexical):
+                fused[lhit.chunk_id] = fused.get(lhit.chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+
+        ranked = sorted(fused.items(), key=lambda item: item[1], reverse=True)
+        passages: list[Passage] = []
+        seen: list[set[str]] = []
+        for cid, score in ranked:
+            if cid not in known:
+                continue
+            chunk, similarity = known[cid]
+            record = records.get(chunk.doc_id)
+            if record is None or record.version != chunk.version:
+                continue
+            words = set(_WORD.findall(chunk.text.lower()))
+            if any(jaccard(words, other) >= 0.8 for other in seen):
+                continue  # a near-duplicate of a better-ranked passage
+            seen.append(words)
+            passages.append(Passage(chunk, record, score, similarity, lexical_scores.get(cid, 0.0)))
+            if len(passages) >= top_k:
+                break
+        return passages

@@ -1,0 +1,205 @@
+"""The one answering pipeline behind every surface: ask, search, feedback. The CLI, the HTTP
+API and Slack translate to and from these calls; no retrieval or answering logic lives
+anywhere else."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import uuid
+from collections.abc import Callable
+
+from assistant.activity.log import ActivityLog
+from assistant.answering.compose import (
+    ABSTAIN_MESSAGE,
+    NO_DOCUMENTS_MESSAGE,
+    OUT_OF_SCOPE_MESSAGE,
+    Composition,
+    ExtractiveComposer,
+)
+from assistant.answering.llm import LLMComposer, LLMError
+from assistant.answering.query import correct_spelling, expand_query
+from assistant.answering.retrieval import HybridRetriever, Passage
+from assistant.answering.scope import in_scope
+from assistant.safety.notices import jurisdiction_notice, review_notice, safeguarding_notice
+from assistant.safety.redaction import Redaction, redact
+from assistant.schemas import (
+    AskRequest,
+    AskResponse,
+    FeedbackRequest,
+    FeedbackResponse,
+    SearchRequest,
+    SearchResponse,
+    SearchResult,
+)
+from ingest.knowledge_index import KnowledgeIndex
+
+logger = logging.getLogger(__name__)
+
+LLM_FALLBACK_NOTICE = (
+    "The language model did not answer in time, so this answer quotes the sources directly."
+)
+
+
+class AnsweringService:
+    """Answers, searches and takes feedback: nothing else."""
+
+    def __init__(
+        self,
+        *,
+        index: KnowledgeIndex,
+        retriever: HybridRetriever,
+        composer: ExtractiveComposer,
+        activity: ActivityLog,
+        llm: LLMComposer | None = None,
+    ) -> None:
+        self.activity = activity
+        #: Called with every answer and its surface (metrics hook onto this).
+        self.observers: list[Callable[[AskResponse, str], None]] = []
+        self.index = index
+        self.retriever = retriever
+        self.composer = composer
+        self.llm = llm
+
+    # -- answering ------------------------------------------------------------------------
+    def ask(self, request: AskRequest, *, surface: str = "api") -> AskResponse:
+        """Answer a question. Personal data is removed first: the redacted text is what is
+        retrieved with, stored, and (when configured) sent to the LLM."""
+        return self.answer(request, surface=surface)[0]
+
+    def answer(
+        self, request: AskRequest, *, surface: str = "api", record: bool = True
+    ) -> tuple[AskResponse, list[Passage]]:
+        """`ask`, also returning the retrieved passages (for evaluation). With `record=False`
+        the question is not logged (evaluation runs must not show up as knowledge gaps)."""
+        started = time.perf_counter()
+        passages: list[Passage] = []
+        question_id = uuid.uuid4().hex
+        redaction = redact(request.question)
+        # an unreachable index raises StoreUnavailable; each surface reports it (HTTP: 503)
+        if not self.index.records():
+            composition = Composition(NO_DOCUMENTS_MESSAGE, False, 0.0, [])
+        else:
+            query = self._query(redaction.text)
+            passages = self.retriever.retrieve(query, request.top_k, request.filters)
+            composition = self.composer.compose(query, passages)
+            if composition.answered and self.llm is not None:
+                composition = self._with_llm(redaction.text, passages, composition)
+        composition.notices[:0] = self._notices(redaction, composition, passages)
+        scoped = composition.answered or in_scope(
+            redaction.text, max((p.similarity for p in passages), default=0.0)
+        )
+        if passages and not scoped:
+            composition.answer = OUT_OF_SCOPE_MESSAGE
+        if record:
+            self.activity.record_question(
+                question_id,
+                redaction.text,
+                answered=composition.answered,
+                confidence=composition.confidence,
+                cited_doc_ids=list(dict.fromkeys(c.doc_id for c in composition.citations)),
+                surface=surface,
+                in_scope=scoped,
+            )
+        logger.info(
+            "answered question",
+            extra={
+                "question_id": question_id,
+                "surface": surface,
+                "answered": composition.answered,
+                "confidence": composition.confidence,
+                "citations": len(composition.citations),
+                "redacted": sorted(redaction.found),
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        response = AskResponse(
+            question_id=question_id,
+            answer=composition.answer,
+            answered=composition.answered,
+            confidence=composition.confidence,
+            citations=composition.citations,
+            notices=composition.notices,
+        )
+        for observe in self.observers:
+            observe(response, surface)
+        return response, passages
+
+    def warm_up(self) -> None:
+        """Load the model, the lexical index and the chunks now rather than on the first
+        questions."""
+        self.index.records()
+        self.index.store.preload()
+        self.retriever.embedder.embed_query("warm up")
+
+    def _notices(
+        self, redaction: Redaction, composition: Composition, passages: list[Passage]
+    ) -> list[str]:
+        """Personal data, safeguarding, other UK nations, stale sources: beside the answer."""
+        records = {p.record.doc_id: p.record for p in passages}
+        cited = [(c.n, records[c.doc_id]) for c in composition.citations if c.doc_id in records]
+        found = [
+            redaction.notice(),
+            safeguarding_notice(redaction.text),
+            jurisdiction_notice(redaction.text, [r for _, r in cited]),
+            review_notice(cited, dt.date.today()),
+        ]
+        return [n for n in found if n]
+
+    def feedback(self, request: FeedbackRequest) -> FeedbackResponse:
+        comment = redact(request.comment).text if request.comment else None
+        feedback_id = self.activity.record_feedback(request.question_id, request.helpful, comment)
+        return FeedbackResponse(
+            feedback_id=feedback_id, question_id=request.question_id, helpful=request.helpful
+        )
+
+    @staticmethod
+    def redacted(text: str) -> str:
+        """What the surfaces may show back of a question: the redacted text."""
+        return redact(text).text
+
+    def add_feedback_comment(self, feedback_id: int, comment: str) -> None:
+        self.activity.add_comment(feedback_id, redact(comment).text)
+
+    def _with_llm(
+        self, question: str, passages: list[Passage], extractive: Composition
+    ) -> Composition:
+        if self.llm is None:
+            return extractive
+        try:
+            generated = self.llm.compose(question, passages)
+        except LLMError as exc:
+            logger.warning("LLM failed, using the extractive answer: %s", exc)
+            extractive.notices.append(LLM_FALLBACK_NOTICE)
+            return extractive
+        if not generated.answered:
+            return Composition(ABSTAIN_MESSAGE, False, extractive.confidence, [])
+        generated.confidence = extractive.confidence
+        return generated
+
+    def _query(self, text: str) -> str:
+        """The retrieval query: abbreviations expanded, typos corrected."""
+        return correct_spelling(
+            expand_query(text), self.index.vocabulary(), self.retriever.embedder.dictionary
+        )
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        query = self._query(request.query)
+        passages = self.retriever.retrieve(query, request.top_k, request.filters)
+        return SearchResponse(
+            results=[
+                SearchResult(
+                    doc_id=p.record.doc_id,
+                    chunk_id=p.chunk.chunk_id,
+                    title=p.record.title,
+                    source_type=p.record.source_type,
+                    section=p.chunk.section,
+                    source_url=p.record.source_url,
+                    published=p.record.published,
+                    text=p.chunk.text,
+                    score=round(p.similarity, 4),
+                )
+                for p in passages
+            ]
+        )

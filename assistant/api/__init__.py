@@ -1,1 +1,0 @@
-"""The HTTP surface (FastAPI): thin routers over the service."""

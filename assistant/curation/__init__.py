@@ -1,0 +1,1 @@
+"""How trainers change the knowledge base: the rules every upload surface applies."""

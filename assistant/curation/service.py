@@ -1,0 +1,103 @@
+"""How trainers change the knowledge base: list, ingest, sync, upload and remove documents.
+One writer at a time, across processes and replicas."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from assistant.activity.log import ActivityLog
+from assistant.errors import ErrorCode, NotFoundError, SignpostError
+from assistant.schemas import DocumentInfo, DocumentList
+from ingest.documents import DocumentError, DocumentRecord
+from ingest.knowledge_index import KnowledgeIndex
+from ingest.pipeline import Ingestor, IngestReport, Outcome, Progress
+
+WRITER_WAIT_S = 300.0  # how long a write waits for another writer before a 503
+
+
+class CurationService:
+    def __init__(self, *, index: KnowledgeIndex, ingestor: Ingestor, activity: ActivityLog) -> None:
+        self.index = index
+        self.ingestor = ingestor
+        self.activity = activity
+        self._write_lock = threading.Lock()
+
+    def documents(self) -> DocumentList:
+        records = sorted(self.index.records().values(), key=lambda r: r.title.lower())
+        return DocumentList(documents=[_info(r) for r in records])
+
+    def document(self, doc_id: str) -> DocumentInfo:
+        record = self.index.records().get(doc_id)
+        if record is None:
+            raise NotFoundError(ErrorCode.DOCUMENT_NOT_FOUND, f"no document with id {doc_id!r}")
+        return _info(record)
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One writer of the index at a time: in this process (a thread lock) and across
+        processes and replicas (the activity database's writer lock)."""
+        with self._write_lock, self.activity.writer_lock(wait_s=WRITER_WAIT_S) as taken:
+            if not taken:
+                raise SignpostError(
+                    ErrorCode.WRITER_BUSY,
+                    "another sync or upload is changing the knowledge base; try again shortly",
+                )
+            yield
+
+    def sync_if_free(self, folder: Path) -> IngestReport | None:
+        """`sync`, unless another process or replica is writing right now (then None): at
+        start-up one replica syncs the knowledge folder and the others pick it up."""
+        with self._write_lock, self.activity.writer_lock(wait_s=0) as taken:
+            if not taken:
+                return None
+            try:
+                return self.ingestor.sync_dir(folder)
+            except DocumentError as exc:
+                raise SignpostError(ErrorCode.BAD_FOLDER, str(exc)) from exc
+
+    def remove(self, doc_id: str) -> DocumentInfo:
+        with self._writing():
+            record = self.ingestor.remove(doc_id)
+        if record is None:
+            raise NotFoundError(ErrorCode.DOCUMENT_NOT_FOUND, f"no document with id {doc_id!r}")
+        return _info(record)
+
+    def ingest(self, paths: list[Path], progress: Progress | None = None) -> IngestReport:
+        with self._writing():
+            return self.ingestor.ingest_paths(paths, progress)
+
+    def sync(self, folder: Path, progress: Progress | None = None) -> IngestReport:
+        try:
+            with self._writing():
+                return self.ingestor.sync_dir(folder, progress)
+        except DocumentError as exc:
+            raise SignpostError(ErrorCode.BAD_FOLDER, str(exc)) from exc
+
+    def upload(
+        self, data: bytes, fmt: str, *, filename: str, metadata: Mapping[str, object]
+    ) -> Outcome:
+        try:
+            with self._writing():
+                return self.ingestor.add_upload(data, fmt, filename=filename, metadata=metadata)
+        except DocumentError as exc:
+            raise SignpostError(ErrorCode.BAD_DOCUMENT, str(exc)) from exc
+
+
+def _info(record: DocumentRecord) -> DocumentInfo:
+    return DocumentInfo(
+        doc_id=record.doc_id,
+        title=record.title,
+        source_type=record.source_type,
+        topics=record.topics,
+        chunks=record.chunks,
+        reviewed=record.reviewed,
+        published=record.published,
+        publisher=record.publisher,
+        source_url=record.source_url,
+        jurisdiction=record.jurisdiction,
+        origin=record.origin,
+        indexed_at=record.indexed_at,
+    )

@@ -1,0 +1,2 @@
+"""Measuring Signpost: the golden question set (`signpost eval`) and the benchmarks
+(`signpost bench`)."""

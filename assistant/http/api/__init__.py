@@ -1,0 +1,1 @@
+"""The JSON API routers, one per resource: ask, documents, insights, health."""

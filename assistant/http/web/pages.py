@@ -1,0 +1,302 @@
+"""The web page's routes. Like the API routers, they only translate: forms in, service calls,
+templates out. Sign-in uses a trainer key; every form carries a CSRF token."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, FastAPI, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from assistant.curation.uploads import UPLOAD_FIELDS, check_upload
+from assistant.errors import ErrorCode, SignpostError
+from assistant.http.deps import ServiceDep, check_guess, rate_limit, signed_in
+from assistant.safety.notices import review_due
+from assistant.schemas import MARKER, TEXT_MAX_CHARS, AskRequest, FeedbackRequest, SearchRequest
+from assistant.security import session
+from ingest.documents import SOURCE_TYPES
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def split_markers(answer: str) -> list[dict[str, Any]]:
+    """The answer as text parts and [n] markers, so the template links each marker (and
+    autoescapes the text)."""
+    parts: list[dict[str, Any]] = []
+    last = 0
+    for match in MARKER.finditer(answer):
+        parts.append({"text": answer[last : match.start()], "n": None})
+        parts.append({"text": "", "n": int(match.group(1))})
+        last = match.end()
+    parts.append({"text": answer[last:], "n": None})
+    return parts
+
+
+templates.env.filters["split_markers"] = split_markers
+router = APIRouter(include_in_schema=False)
+OptionalForm = Annotated[str | None, Form()]
+
+
+def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render a page, making sure the browser holds a CSRF cookie that its forms echo."""
+    token = request.cookies.get(session.CSRF_COOKIE) or session.new_csrf()
+    response = templates.TemplateResponse(
+        request,
+        name,
+        {
+            "csrf": token,
+            "signed_in": signed_in(request),
+            "source_types": SOURCE_TYPES,
+            "max_chars": TEXT_MAX_CHARS,
+            **context,
+        },
+        status_code=status,
+    )
+    if request.cookies.get(session.CSRF_COOKIE) != token:
+        response.set_cookie(
+            session.CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=_secure_cookies(request),
+        )
+    return response
+
+
+def _secure_cookies(request: Request) -> bool:
+    """Cookies carry Secure over https, and always with SIGNPOST_COOKIE_SECURE (TLS ends at a
+    proxy whose forwarded headers are not trusted)."""
+    return bool(request.app.state.settings.cookie_secure) or request.url.scheme == "https"
+
+
+def _check_csrf(request: Request, token: str | None) -> None:
+    if not session.csrf_ok(request.cookies.get(session.CSRF_COOKIE), token):
+        raise SignpostError(
+            ErrorCode.CSRF_FAILED, "the form expired; reload the page and try again"
+        )
+
+
+def _require_trainer(request: Request) -> None:
+    if not signed_in(request):
+        raise _SignIn
+
+
+class _SignIn(Exception):
+    """Not signed in: send the browser to the sign-in page."""
+
+
+def register(app: FastAPI) -> None:
+    """The page's routes, its static files, and the redirect to sign in."""
+    app.include_router(router)
+    app.add_exception_handler(_SignIn, sign_in_redirect)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+
+def sign_in_redirect(request: Request, exc: Exception) -> Response:
+    return RedirectResponse("/trainer/login", status_code=303)
+
+
+def is_page(request: Request) -> bool:
+    """Requests from the web page get HTML errors; API clients get JSON."""
+    path = request.url.path
+    return path == "/" or path.startswith(("/trainer", "/web/"))
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    back = "/trainer" if request.url.path.startswith("/trainer") else "/"
+    return _page(request, "error.html", status, message=message, back=back)
+
+
+# -- practitioners ---------------------------------------------------------------------------
+@router.get("/", response_class=HTMLResponse)
+def ask_page(request: Request) -> HTMLResponse:
+    return _page(request, "ask.html", question="", response=None)
+
+
+@router.post("/", response_class=HTMLResponse)
+def ask_submit(
+    request: Request,
+    service: ServiceDep,
+    question: Annotated[str, Form()] = "",
+    csrf: OptionalForm = None,
+) -> HTMLResponse:
+    _check_csrf(request, csrf)
+    rate_limit(request)
+    question = question.strip()
+    if not question or len(question) > TEXT_MAX_CHARS:
+        error = (
+            f"Your question is {len(question):,} characters long; the limit is "
+            f"{TEXT_MAX_CHARS:,}. Please shorten it."
+            if question
+            else "Please type a question."
+        )
+        # shown back whole (never cut) so it can be shortened; nothing of it is stored
+        return _page(request, "ask.html", 422, question=question, response=None, error=error)
+    response = service.answering.ask(AskRequest(question=question), surface="web")
+    # the question box keeps only the redacted text: personal data is not shown back
+    shown = service.answering.redacted(question)
+    return _page(request, "ask.html", question=shown, response=response)
+
+
+@router.post("/web/feedback", response_class=HTMLResponse)
+def feedback_submit(
+    request: Request,
+    service: ServiceDep,
+    question_id: Annotated[str, Form()],
+    helpful: Annotated[str, Form()],
+    comment: OptionalForm = None,
+    csrf: OptionalForm = None,
+) -> HTMLResponse:
+    _check_csrf(request, csrf)
+    service.answering.feedback(
+        FeedbackRequest(
+            question_id=question_id, helpful=helpful == "yes", comment=(comment or None)
+        )
+    )
+    return _page(request, "thanks.html")
+
+
+# -- trainers ------------------------------------------------------------------------------
+@router.get("/trainer/login", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    return _page(request, "login.html")
+
+
+@router.post("/trainer/login", response_class=HTMLResponse)
+def login_submit(
+    request: Request, key: Annotated[str, Form()] = "", csrf: OptionalForm = None
+) -> Response:
+    _check_csrf(request, csrf)
+    keys: list[str] = request.app.state.trainer_keys
+    if not key or not check_guess(request, key.strip(), keys):
+        return _page(request, "login.html", 401, error="That trainer key is not valid.")
+    redirect = RedirectResponse("/trainer", status_code=303)
+    redirect.set_cookie(
+        session.SESSION_COOKIE,
+        session.new_session(keys),
+        max_age=session.SESSION_SECONDS,
+        httponly=True,
+        samesite="strict",
+        secure=_secure_cookies(request),
+    )
+    return redirect
+
+
+@router.post("/trainer/logout")
+def logout(request: Request, csrf: OptionalForm = None) -> Response:
+    _check_csrf(request, csrf)
+    ended = session.session_id(
+        request.cookies.get(session.SESSION_COOKIE), request.app.state.trainer_keys
+    )
+    if ended is not None:  # revoked for every replica, not only this browser
+        request.app.state.service.activity.revoke_session(
+            ended, dt.timedelta(seconds=session.SESSION_SECONDS)
+        )
+    redirect = RedirectResponse("/", status_code=303)
+    redirect.delete_cookie(session.SESSION_COOKIE)
+    return redirect
+
+
+@router.get("/trainer", response_class=HTMLResponse)
+def trainer_page(request: Request, service: ServiceDep, message: str | None = None) -> HTMLResponse:
+    _require_trainer(request)
+    today = dt.date.today()
+    documents = [
+        d.model_dump() | {"review_due": review_due(d.reviewed, today, unknown_is_due=True)}
+        for d in service.curation.documents().documents
+    ]
+    gaps = [
+        g.__dict__ | {"closest": _closest(service, g.question)} for g in service.activity.gaps(50)
+    ]
+    out_of_scope = [g.__dict__ for g in service.activity.gaps(20, in_scope=False)]
+    titles = {d["doc_id"]: d["title"] for d in documents}
+    feedback = [f.__dict__ for f in service.activity.feedback(50)]
+    return _page(
+        request,
+        "trainer.html",
+        documents=documents,
+        gaps=gaps,
+        out_of_scope=out_of_scope,
+        feedback=feedback,
+        titles=titles,
+        message=message,
+        knowledge_dir=str(request.app.state.settings.knowledge_dir),
+    )
+
+
+@router.post("/trainer/upload", response_class=HTMLResponse)
+async def upload_submit(
+    request: Request,
+    service: ServiceDep,
+    file: Annotated[UploadFile, File()],
+    csrf: OptionalForm = None,
+) -> Response:
+    _require_trainer(request)
+    _check_csrf(request, csrf)
+    form = await request.form()
+    limit = request.app.state.max_upload_bytes
+    data = await file.read(limit + 1)
+    filename = file.filename or "upload"
+    fmt = check_upload(data, filename, limit)
+    metadata = {k: str(form.get(k) or "") or None for k in UPLOAD_FIELDS}
+    outcome = await run_in_threadpool(
+        service.curation.upload, data, fmt, filename=filename, metadata=metadata
+    )
+    verb = {"added": "Added", "updated": "Updated", "unchanged": "Unchanged (already indexed)"}
+    return _flash(f"{verb.get(outcome.status, outcome.status)}: {outcome.title} ({outcome.doc_id})")
+
+
+@router.post("/trainer/sync")
+def sync_submit(request: Request, service: ServiceDep, csrf: OptionalForm = None) -> Response:
+    _require_trainer(request)
+    _check_csrf(request, csrf)
+    report = service.curation.sync(request.app.state.settings.knowledge_dir)
+    return _flash(f"Synced the knowledge folder: {report.summary()}")
+
+
+@router.get("/trainer/documents/{doc_id}", response_class=HTMLResponse)
+def document_page(request: Request, service: ServiceDep, doc_id: str) -> HTMLResponse:
+    _require_trainer(request)
+    info = service.curation.document(doc_id)
+    return _page(
+        request,
+        "document.html",
+        document=info,
+        chunks=service.index.chunks(doc_id),
+        review_due=review_due(info.reviewed, dt.date.today(), unknown_is_due=True),
+    )
+
+
+@router.get("/trainer/documents/{doc_id}/delete", response_class=HTMLResponse)
+def delete_confirm(request: Request, service: ServiceDep, doc_id: str) -> HTMLResponse:
+    _require_trainer(request)
+    return _page(request, "delete.html", document=service.curation.document(doc_id))
+
+
+@router.post("/trainer/documents/{doc_id}/delete")
+def delete_submit(
+    request: Request, service: ServiceDep, doc_id: str, csrf: OptionalForm = None
+) -> Response:
+    _require_trainer(request)
+    _check_csrf(request, csrf)
+    removed = service.curation.remove(doc_id)
+    return _flash(f"Deleted: {removed.title} ({removed.doc_id})")
+
+
+def _flash(message: str) -> RedirectResponse:
+    return RedirectResponse(f"/trainer?{urlencode({'message': message})}", status_code=303)
+
+
+def _closest(service: Any, question: str) -> dict[str, str] | None:
+    """The document a gap is nearest to: the one a trainer would probably extend."""
+    results = service.answering.search(SearchRequest(query=question, top_k=1)).results
+    if not results:
+        return None
+    return {"doc_id": results[0].doc_id, "title": results[0].title}

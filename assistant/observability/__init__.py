@@ -1,0 +1,1 @@
+"""JSON logs with request ids, and Prometheus metrics."""

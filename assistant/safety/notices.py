@@ -1,0 +1,160 @@
+"""Notices given beside an answer: safeguarding, other UK nations, stale sources; and the kind
+of each source (legal duty, statutory guidance, practice guidance, curriculum, survey)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from importlib import resources
+
+import yaml
+
+from ingest.documents import DocumentRecord
+
+SAFEGUARDING_NOTICE = (
+    "If someone is at risk of abuse, neglect or self-harm now, follow your local safeguarding "
+    "procedures and tell your safeguarding lead today. In an emergency, call 999."
+)
+REVIEW_AFTER = dt.timedelta(days=365)
+
+# Harm happening or threatened now...
+_HARM = re.compile(
+    r"\b(?:hit(?:s|ting)?|beat(?:s|en|ing)?|slap(?:s|ped|ping)?|punch(?:es|ed|ing)?|"
+    r"kick(?:s|ed|ing)?|bruis(?:e|es|ed|ing)|push(?:es|ed|ing)|shov(?:e|es|ed|ing)|"
+    r"abus(?:e|es|ed|ing)|neglect(?:s|ed|ing)?|exploit(?:s|ed|ing)?|"
+    r"threat(?:en|ens|ened|ening)?|scared of|afraid of|frightened of|locked (?:in|up)|"
+    r"steal(?:s|ing)?|stole|stolen|"
+    r"(?:tak(?:es|ing)|took) (?:(?:her|his|their) )?"
+    r"(?:money|cash|cards?|pension|benefits|savings)|"
+    r"(?:money|cash) (?:from|out of) (?:her|his|their)|"
+    r"self[- ]?harm(?:s|ing|ed)?|suicid(?:e|al)|kill (?:her|him|them)sel(?:f|ves)|"
+    r"end (?:her|his|their) (?:life|lives)|overdos(?:e|ed)|not (?:been )?(?:fed|eating|washed)|"
+    r"left alone for|no food|starv(?:e|ing|ed)|forced to|coerc(?:e|ed|ing))",
+    re.I,
+)
+# ...to a particular person, rather than a question about the topic in general.
+_PERSON = re.compile(
+    r"\b(?:my (?:client|service user|patient|resident|customer|mum|mother|dad|father|son|"
+    r"daughter|husband|wife|partner)|(?:her|his|their) (?:son|daughter|carer|PA|partner|"
+    r"husband|wife|neighbour|nephew|niece|brother|sister|grandson|granddaughter)|"
+    r"\[name\]|she(?:'s| is| has| was)?|he(?:'s| is| has| was)?|they(?:'re| are)|"
+    r"i think|i(?:'m| am) worried)\b",
+    re.I,
+)
+_NATION_WORDS = {
+    "Wales": ["Wales", "Welsh"],
+    "Scotland": ["Scotland", "Scottish"],
+    "Northern Ireland": ["Northern Ireland", "Northern Irish"],
+}
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold().replace("’", "'") for w in _WORD.findall(text)]
+
+
+@functools.cache
+def _gazetteer() -> tuple[dict[tuple[str, ...], str], int]:
+    """Place name (as a tuple of words) -> nation, from the shipped data file: the nations'
+    names plus the principal towns, cities and local authorities of each."""
+    raw = yaml.safe_load(resources.files("assistant.safety").joinpath("places.yaml").read_text())
+    places: dict[tuple[str, ...], str] = {}
+    for nation, names in raw.items():
+        for name in [*names, *_NATION_WORDS[nation]]:
+            places[tuple(_words(name))] = nation
+    return places, max(map(len, places))
+
+
+def nations_named(text: str) -> list[str]:
+    """The UK nations other than England that a text names, directly or by a place in them."""
+    places, longest = _gazetteer()
+    words = _words(text)
+    named: list[str] = []
+    for start in range(len(words)):
+        for size in range(min(longest, len(words) - start), 0, -1):
+            nation = places.get(tuple(words[start : start + size]))
+            if nation is not None:
+                if nation not in named:
+                    named.append(nation)
+                break
+    return named
+
+
+def safeguarding_notice(question: str) -> str | None:
+    """Only when a question describes someone at risk now, not a general question about abuse."""
+    if _HARM.search(question) and _PERSON.search(question):
+        return SAFEGUARDING_NOTICE
+    return None
+
+
+def jurisdiction_notice(question: str, cited: list[DocumentRecord]) -> str | None:
+    named = nations_named(question)
+    if not named or not cited:
+        return None
+    covered = [
+        nation
+        for nation in named
+        if any(nation.lower() in (r.jurisdiction or "").lower() for r in cited)
+    ]
+    missing = [n for n in named if n not in covered]
+    if not missing:
+        return None
+    places = " and ".join(missing)
+    return (
+        f"You asked about {places}, but these sources describe the law in England. Social care "
+        f"law differs in {places}: check the local rules before relying on this answer."
+    )
+
+
+def review_due(reviewed: str | None, today: dt.date, *, unknown_is_due: bool = False) -> bool:
+    """The one review rule: a source last reviewed over 12 months ago is due. A missing or
+    unreadable date counts as due only where asked (the trainer's table, not the notice
+    practitioners see)."""
+    if not reviewed:
+        return unknown_is_due
+    try:
+        return today - dt.date.fromisoformat(reviewed) > REVIEW_AFTER
+    except ValueError:
+        return unknown_is_due
+
+
+def review_notice(cited: list[tuple[int, DocumentRecord]], today: dt.date) -> str | None:
+    stale = [
+        f"[{n}] (last reviewed {record.reviewed})"
+        for n, record in cited
+        if review_due(record.reviewed, today)
+    ]
+    if not stale:
+        return None
+    return (
+        f"Source {', '.join(stale)} has not been reviewed for over 12 months: check for newer "
+        "guidance before relying on it."
+    )
+
+
+def source_kind(record: DocumentRecord) -> str:
+    """legal duty | statutory guidance | practice guidance | curriculum | survey finding (year)"""
+    if record.source_type == "legislation":
+        return "legal duty"
+    if record.source_type == "survey":
+        year = (record.published or "")[:4]
+        return f"survey finding ({year})" if year.isdigit() else "survey finding"
+    if record.source_type == "curriculum":
+        return "curriculum"
+    if record.source_type == "guidance" and "statutory" in _where(record):
+        return "statutory guidance"
+    return "practice guidance"
+
+
+def kind_label(record: DocumentRecord) -> str:
+    """How an answer introduces a source: 'Survey, 2011', 'Legal duty', ..."""
+    kind = source_kind(record)
+    if kind.startswith("survey finding"):
+        year = (record.published or "")[:4]
+        return f"Survey, {year}" if year.isdigit() else "Survey"
+    return kind[0].upper() + kind[1:]
+
+
+def _where(record: DocumentRecord) -> str:
+    return f"{record.title} {record.publisher or ''} {record.source_url or ''}".lower()
