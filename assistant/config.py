@@ -21,6 +21,12 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     database_url: str | None = None
     embedding_model: str | None = None
+    # Where the model's one-time ONNX export is kept (default: $XDG_CACHE_HOME/signpost/models,
+    # else ~/.cache/signpost/models).
+    model_cache_dir: Path | None = None
+    xdg_cache_home: Path | None = Field(
+        default=None, validation_alias=AliasChoices("XDG_CACHE_HOME", "xdg_cache_home")
+    )
     # Threads for the embedding model; unset: the CPUs this process may use, a container's CPU
     # limit (cgroup quota) included.
     onnx_threads: int | None = Field(default=None, ge=1)
@@ -86,6 +92,12 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def model_cache(self) -> Path:
+        if self.model_cache_dir is not None:
+            return self.model_cache_dir
+        return (self.xdg_cache_home or Path.home() / ".cache") / "signpost" / "models"
 
     @property
     def database(self) -> str:

