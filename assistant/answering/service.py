@@ -66,9 +66,9 @@ class AnsweringService:
     def ask(self, request: AskRequest, *, surface: str = "api") -> AskResponse:
         """Answer a question. Personal data is removed first: the redacted text is what is
         retrieved with, stored, and (when configured) sent to the LLM."""
-        return self.answer(request, surface=surface)[0]
+        return self.answer_with_passages(request, surface=surface)[0]
 
-    def answer(
+    def answer_with_passages(
         self, request: AskRequest, *, surface: str = "api", record: bool = True
     ) -> tuple[AskResponse, list[Passage]]:
         """`ask`, also returning the retrieved passages (for evaluation). With `record=False`

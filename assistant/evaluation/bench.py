@@ -312,7 +312,7 @@ def scale_worker(data: Path, questions_file: Path) -> Figures:
     timings = []
     for question in json.loads(questions_file.read_text()):
         t = time.perf_counter()
-        service.answering.answer(AskRequest(question=question), record=False)
+        service.answering.answer_with_passages(AskRequest(question=question), record=False)
         timings.append(time.perf_counter() - t)
     return {"ready_s": round(ready_s, 2), **summarise_ms(timings), "peak_rss_mb": peak_rss_mb()}
 

@@ -71,7 +71,7 @@ def citations_valid(response: AskResponse) -> bool:
 
 def evaluate_one(service: Signpost, item: GoldenQuestion, top_k: int = 5) -> QuestionResult:
     started = time.perf_counter()
-    response, passages = service.answering.answer(
+    response, passages = service.answering.answer_with_passages(
         AskRequest(question=item.question, top_k=top_k), surface="eval", record=False
     )
     ms = (time.perf_counter() - started) * 1000

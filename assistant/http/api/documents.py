@@ -25,7 +25,9 @@ class UploadResult(BaseModel):
     format: str
 
 
-class Passage(BaseModel):
+class IndexedChunk(BaseModel):
+    """One chunk of a document as the index holds it."""
+
     chunk_id: str
     index: int
     section: str | None
@@ -33,7 +35,7 @@ class Passage(BaseModel):
 
 
 class DocumentDetail(DocumentInfo):
-    passages: list[Passage]
+    passages: list[IndexedChunk]
 
 
 class SyncResult(BaseModel):
@@ -113,7 +115,7 @@ def get_document(doc_id: str, service: ServiceDep) -> DocumentDetail:
     """A document's metadata and its chunks as the index holds them."""
     info = service.curation.document(doc_id)
     passages = [
-        Passage(chunk_id=c.chunk_id, index=c.index, section=c.section, text=c.text)
+        IndexedChunk(chunk_id=c.chunk_id, index=c.index, section=c.section, text=c.text)
         for c in service.index.chunks(doc_id)
     ]
     return DocumentDetail(**info.model_dump(), passages=passages)
