@@ -47,6 +47,12 @@ _CONTEXT = re.compile(
     r"\b(?:19|20)\d{2}\b|\bsurvey|\bpoll\b|\bstudy\b|\bresearch\b|\brespondents?\b", re.I
 )
 _ENDS_SENTENCE = re.compile(r"[.!?][\"”’)\]]*$")
+_STARTS_SENTENCE = re.compile(r"[\"“‘(\[]?[A-Z0-9£#*-]")
+# A sentence that leans on the one before it: only ever shown right after it.
+_POINTER = re.compile(
+    r"^(?:That|This|These|Those|It|They|Their|Its|However|But|For example|For instance|Also|"
+    r"So|Such|Here|There)\b"
+)
 _WHEN_QUESTION = re.compile(r"^\s*(?:when|what year|since when|how long ago)\b", re.I)
 _DATE_LIKE = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 _DEFINE_QUESTION = re.compile(
@@ -211,7 +217,11 @@ class ExtractiveComposer:
         semantic = min(1.0, max(0.0, (top - 0.15) / 0.55))
         return round(min(1.0, 0.75 * semantic + 0.25 * coverage), 4)
 
-    def compose(self, question: str, passages: list[Passage]) -> Composition:
+    def compose(
+        self, question: str, passages: list[Passage], *, require_evidence: bool = True
+    ) -> Composition:
+        """The extractive answer. `require_evidence=False` answers from the passages given
+        even when they are only loosely related (the safeguarding route)."""
         if not passages:
             return Composition(ABSTAIN_MESSAGE, False, 0.0, [])
         q_terms = set(self.tokenize([question])[0])
@@ -221,7 +231,7 @@ class ExtractiveComposer:
             s.score = self._score(s, q_terms, kinds)
         best_overlap = max((_overlap(s.terms, q_terms) for s in sentences), default=0.0)
         confidence = self.confidence(passages, best_overlap)
-        if not sentences or not self.enough_evidence(passages, best_overlap):
+        if not sentences or (require_evidence and not self.enough_evidence(passages, best_overlap)):
             return Composition(ABSTAIN_MESSAGE, False, confidence, [])
         chosen = self._select(sentences)
         answer, citations = self._render(chosen, passages)
@@ -247,6 +257,8 @@ class ExtractiveComposer:
                 longest = 130 if is_list else 90
                 if words < 4 or words > longest or (words < 10 and not _ENDS_SENTENCE.search(text)):
                     continue  # headings, fragments, run-on table rows
+                if position == 0 and not _STARTS_SENTENCE.match(text):
+                    continue  # the chunk began mid-sentence (overlap): a fragment
                 own = set(terms)
                 if is_list:  # a list carries the words of the sentence that introduces it
                     for back in (1, 2):
@@ -287,6 +299,18 @@ class ExtractiveComposer:
                 continue
             if any(jaccard(s.terms, c.terms) >= 0.6 for c in chosen):
                 continue
+            if _repeats_a_figure(s, chosen):
+                continue  # the same finding from another source says nothing new
+            if _POINTER.match(s.text):
+                before = _predecessor(s, sentences)
+                if before is None:
+                    continue  # what "that" points at is not a sentence we can show
+                if before not in chosen:
+                    extra = len(before.text.split())
+                    if words + length + extra > self.max_words + 30:
+                        continue
+                    chosen.append(before)
+                    words += extra
             chosen.append(s)
             words += length
             words += self._add_context(s, sentences, chosen, words)
@@ -339,6 +363,24 @@ class ExtractiveComposer:
             for p, n in sorted(numbers.items(), key=lambda item: item[1])
         ]
         return " ".join(parts), citations
+
+
+def _figures(text: str) -> set[str]:
+    return {m.group(0).replace(" ", "") for m in _FIGURE.finditer(text)}
+
+
+def _repeats_a_figure(s: Sentence, chosen: list[Sentence]) -> bool:
+    """Two or more of the same figures as a sentence from another source: one finding."""
+    mine = {f for f in _figures(s.text) if "%" in f or "£" in f}
+    return len(mine) >= 2 and any(
+        c.passage != s.passage and mine <= _figures(c.text) for c in chosen
+    )
+
+
+def _predecessor(s: Sentence, sentences: list[Sentence]) -> Sentence | None:
+    return next(
+        (c for c in sentences if c.passage == s.passage and c.position == s.position - 1), None
+    )
 
 
 def question_kinds(question: str) -> set[str]:

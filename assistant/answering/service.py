@@ -29,6 +29,7 @@ from assistant.schemas import (
     AskResponse,
     FeedbackRequest,
     FeedbackResponse,
+    Filters,
     SearchRequest,
     SearchResponse,
     SearchResult,
@@ -37,6 +38,9 @@ from ingest.knowledge_index import KnowledgeIndex
 
 logger = logging.getLogger(__name__)
 
+SAFEGUARDING_TOPIC = "safeguarding"
+#: What a practitioner must know when someone is at risk, added to the retrieval query.
+SAFEGUARDING_QUERY = "raise a safeguarding concern section 42 enquiry what the person wants"
 LLM_FALLBACK_NOTICE = (
     "The language model did not answer in time, so this answer quotes the sources directly."
 )
@@ -82,8 +86,11 @@ class AnsweringService:
             composition = Composition(NO_DOCUMENTS_MESSAGE, False, 0.0, [])
         else:
             query = self._query(redaction.text)
-            passages = self.retriever.retrieve(query, request.top_k, request.filters)
-            composition = self.composer.compose(query, passages)
+            if safeguarding_notice(redaction.text):
+                passages, composition = self._safeguarding_answer(query, request)
+            else:
+                passages = self.retriever.retrieve(query, request.top_k, request.filters)
+                composition = self.composer.compose(query, passages)
             if composition.answered and self.llm is not None:
                 composition = self._with_llm(redaction.text, passages, composition)
         composition.notices[:0] = self._notices(redaction, composition, passages)
@@ -132,6 +139,22 @@ class AnsweringService:
         self.index.records()
         self.index.store.preload()
         self.retriever.embedder.embed_query("warm up")
+
+    def _safeguarding_answer(
+        self, query: str, request: AskRequest
+    ) -> tuple[list[Passage], Composition]:
+        """Someone described at risk now (abuse, neglect, exploitation, money taken, self-harm)
+        gets the safeguarding route whatever else the question asks: an answer drawn from the
+        safeguarding documents (raise a concern, the section 42 enquiry, what the person
+        wants), never "not covered" while such a document exists."""
+        focus = Filters(topics=[SAFEGUARDING_TOPIC], source_types=request.filters.source_types)
+        passages = self.retriever.retrieve(f"{query} {SAFEGUARDING_QUERY}", request.top_k, focus)
+        if not passages:  # no safeguarding document indexed: the ordinary route
+            passages = self.retriever.retrieve(query, request.top_k, request.filters)
+            return passages, self.composer.compose(query, passages)
+        return passages, self.composer.compose(
+            f"{query} {SAFEGUARDING_QUERY}", passages, require_evidence=False
+        )
 
     def _notices(
         self, redaction: Redaction, composition: Composition, passages: list[Passage]

@@ -107,3 +107,45 @@ def test_snippet_is_centred_on_the_quoted_sentence(tmp_path) -> None:
     )
     assert "six months" in result.citations[0].snippet
     assert len(result.citations[0].snippet) <= 330
+
+
+def test_a_sentence_that_points_back_comes_with_the_sentence_it_points_at(tmp_path) -> None:
+    text = (
+        "The council must give written reasons when it refuses a direct payment request. "
+        "That decision can be challenged through the council's complaints procedure."
+    )
+    result = _composer(tmp_path).compose(
+        "Can a refusal decision be challenged through the complaints procedure?",
+        [_passage("refusal", text, 0.7)],
+    )
+    assert result.answered
+    assert "That decision can be challenged" in result.answer
+    assert result.answer.index("written reasons") < result.answer.index("That decision")
+
+
+def test_a_chunk_that_starts_mid_sentence_never_leads_with_the_fragment(tmp_path) -> None:
+    text = (
+        "when people buy their own support, and that staff need confidence with it. "
+        "Training in employing personal assistants was the most requested topic in the survey."
+    )
+    result = _composer(tmp_path).compose(
+        "What training do staff need for people buying their own support?",
+        [_passage("overlap", text, 0.7)],
+    )
+    assert result.answered
+    assert "when people buy" not in result.answer
+    assert "most requested topic" in result.answer
+
+
+def test_the_same_finding_from_two_sources_is_said_once(tmp_path) -> None:
+    other = (
+        "The clearest gap concerned personal assistants: 82% of respondents said knowing how to "
+        "employ personal assistants was a necessary skill, but only 49% felt they had it."
+    )
+    result = _composer(tmp_path).compose(
+        "How many social workers felt they knew how to employ personal assistants?",
+        [_passage("survey", SURVEY, 0.7), _passage("summary", other, 0.68)],
+    )
+    assert result.answered
+    assert result.answer.count("82%") == 1
+    assert result.answer.count("49%") == 1

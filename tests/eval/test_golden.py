@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -149,3 +150,26 @@ def test_answers_from_the_knowledge_base_cite_real_passages(
     assert response.answered
     assert response.citations[0].doc_id == "dp-paying-family-members"
     assert "same household" in response.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My client's PA is taking money from her account",
+        "My client's son is hitting her, she is scared to go home tonight",
+    ],
+)
+def test_someone_at_risk_always_gets_the_safeguarding_route(
+    knowledge_service: Signpost, question: str
+) -> None:
+    """Never "not covered": the safeguarding notice, and an answer drawn from the safeguarding
+    documents (the section 42 enquiry, what the person wants) whatever else is asked."""
+    response = knowledge_service.answering.ask(AskRequest(question=question))
+    assert response.answered, response.answer
+    assert any("safeguarding" in n and "999" in n for n in response.notices)
+    records = knowledge_service.index.records()
+    assert response.citations
+    assert all("safeguarding" in records[c.doc_id].topics for c in response.citations)
+    assert re.search(
+        r"section 42|safeguarding enquiry|Making Safeguarding Personal", response.answer
+    )
