@@ -183,9 +183,9 @@ def evaluate(
     from assistant.evaluation.golden import DEFAULT_QUESTIONS, load_questions, run_eval
 
     golden = load_questions(questions or DEFAULT_QUESTIONS)
-    metrics, results = run_eval(_service(), golden)
+    parts, results = run_eval(_service(), golden)
     if as_json:
-        _echo_json(metrics | {"failures": [r.__dict__ for r in results if _failed(r)]})
+        _echo_json(parts | {"failures": [r.__dict__ for r in results if _failed(r)]})
         return
     for result in results:
         if _failed(result):
@@ -200,9 +200,11 @@ def evaluate(
                     else f"rank {result.rank}"
                 )
             )
-            typer.echo(f"  miss: {result.question}  ({why})")
-    for key, value in metrics.items():
-        typer.echo(f"{key:>22}: {value}")
+            typer.echo(f"  miss ({result.split}): {result.question}  ({why})")
+    typer.echo(f"{'':>26}{'tuning':>10}{'held-out':>10}{'all':>10}")
+    for key in parts["all"]:
+        row = "".join(f"{parts[p][key]!s:>10}" for p in ("tuning", "heldout", "all"))
+        typer.echo(f"{key:>26}{row}")
 
 
 def _failed(result) -> bool:

@@ -3,10 +3,12 @@ abstention, citation and latency metrics."""
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError
@@ -24,6 +26,8 @@ class GoldenQuestion(BaseModel):
     expected_docs: list[str] = Field(default_factory=list)
     facts: list[str] = Field(default_factory=list)
     in_scope: bool = True
+    #: "heldout": never used to choose a threshold, a weight or a rule; reported apart
+    split: Literal["tuning", "heldout"] = "tuning"
 
 
 class GoldenSet(BaseModel):
@@ -41,6 +45,13 @@ class QuestionResult:
     citations_valid: bool
     ms: float
     missing_facts: list[str] = field(default_factory=list)
+    split: str = "tuning"
+    # answer-level checks (answered in-scope questions)
+    lead_has_fact: bool | None = None  # None: no facts to look for
+    fragment_or_pointer: bool = False  # a sentence that is a fragment or points at unseen text
+    repeated_fact: bool = False  # two sentences saying the same thing
+    off_point: bool = False  # a sentence from a document not among the expected ones
+    words: int = 0
 
 
 def load_questions(path: Path) -> list[GoldenQuestion]:
@@ -79,6 +90,7 @@ def evaluate_one(service: Signpost, item: GoldenQuestion, top_k: int = 5) -> Que
     rank = next((i + 1 for i, d in enumerate(ranked) if d in item.expected_docs), None)
     answer = response.answer.lower() if response.answered else ""
     missing = [f for f in item.facts if f.lower() not in answer]
+    checks = answer_checks(response, item) if response.answered else {}
     return QuestionResult(
         question=item.question,
         in_scope=item.in_scope,
@@ -89,7 +101,65 @@ def evaluate_one(service: Signpost, item: GoldenQuestion, top_k: int = 5) -> Que
         citations_valid=citations_valid(response),
         ms=ms,
         missing_facts=missing,
+        split=item.split,
+        **checks,
     )
+
+
+_SENTENCE = re.compile(r"(.+?)((?:\s*\[\d+\])+)(?=\s|$)")
+_LABEL = re.compile(r"^[A-Z][\w ,]{2,30}: (?=[A-Z0-9“\"£])")
+_POINTER_START = re.compile(
+    r"^(?:That|This|These|Those|It|They|However|But|For example|For instance|Also|So)\b"
+)
+_FIGURE = re.compile(r"\d+(?:\.\d+)?%|£\s?\d[\d,.]*")
+
+
+def answer_sentences(answer: str) -> list[tuple[str, set[int]]]:
+    """The answer's sentences (source labels removed) with the citation numbers they carry."""
+    return [
+        (_LABEL.sub("", text.strip()), {int(n) for n in MARKER.findall(marks)})
+        for text, marks in _SENTENCE.findall(answer)
+    ]
+
+
+def answer_checks(response: AskResponse, item: GoldenQuestion) -> dict[str, Any]:
+    """How the answer reads: does the first sentence hold an expected fact; is any sentence a
+    fragment or a pointer to text the reader never sees; is a fact said twice; does a sentence
+    come from a document that is not among the expected ones; how long is it."""
+    sentences = answer_sentences(response.answer)
+    docs = {c.n: c.doc_id for c in response.citations}
+    lead = sentences[0][0].lower() if sentences else ""
+    fragment = False
+    for i, (text, numbers) in enumerate(sentences):
+        starts_badly = not text[:1].isupper() and not text[:1].isdigit() and text[:1] not in '“"£('
+        previous_same_source = i > 0 and sentences[i - 1][1] & numbers
+        if starts_badly or (_POINTER_START.match(text) and not previous_same_source):
+            fragment = True
+    repeated = False
+    for i, (a, _) in enumerate(sentences):
+        for b, _ in sentences[i + 1 :]:
+            shared = set(_FIGURE.findall(a)) & set(_FIGURE.findall(b))
+            words_a, words_b = set(a.lower().split()), set(b.lower().split())
+            overlap = len(words_a & words_b) / max(1, len(words_a | words_b))
+            if len(shared) >= 2 or overlap >= 0.6:
+                repeated = True
+    cited = {docs[n] for _, numbers in sentences for n in numbers if n in docs}
+    return {
+        "lead_has_fact": any(f.lower() in lead for f in item.facts) if item.facts else None,
+        "fragment_or_pointer": fragment,
+        "repeated_fact": repeated,
+        "off_point": bool(item.expected_docs) and bool(cited - set(item.expected_docs)),
+        "words": len(MARKER.sub("", response.answer).split()),
+    }
+
+
+def summarise_parts(results: list[QuestionResult]) -> dict[str, dict[str, float | int]]:
+    """The metrics for the tuning part, the held-out part and both together."""
+    return {
+        "tuning": summarise([r for r in results if r.split == "tuning"]),
+        "heldout": summarise([r for r in results if r.split == "heldout"]),
+        "all": summarise(results),
+    }
 
 
 def summarise(results: list[QuestionResult]) -> dict[str, float | int]:
@@ -105,6 +175,8 @@ def summarise(results: list[QuestionResult]) -> dict[str, float | int]:
         1 for r in in_scope if r.answered
     )
     facts_total = sum(r.facts_total for r in in_scope)
+    read = [r for r in in_scope if r.answered]
+    with_facts = [r for r in read if r.lead_has_fact is not None]
     return {
         "questions": len(results),
         "in_scope": len(in_scope),
@@ -121,6 +193,11 @@ def summarise(results: list[QuestionResult]) -> dict[str, float | int]:
         "in_scope_answered": share(sum(1 for r in in_scope if r.answered), len(in_scope)),
         "out_of_scope_refused": share(sum(1 for r in out_scope if not r.answered), len(out_scope)),
         "citation_validity": share(sum(1 for r in answered if r.citations_valid), len(answered)),
+        "lead_accuracy": share(sum(1 for r in with_facts if r.lead_has_fact), len(with_facts)),
+        "fragment_or_pointer_rate": share(sum(1 for r in read if r.fragment_or_pointer), len(read)),
+        "repeated_fact_rate": share(sum(1 for r in read if r.repeated_fact), len(read)),
+        "off_point_rate": share(sum(1 for r in read if r.off_point), len(read)),
+        "mean_words": round(statistics.mean(r.words for r in read), 1) if read else 0.0,
         "latency_p50_ms": round(statistics.median(latencies), 1) if latencies else 0.0,
         "latency_p95_ms": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 1)
         if latencies
@@ -130,11 +207,11 @@ def summarise(results: list[QuestionResult]) -> dict[str, float | int]:
 
 def run_eval(
     service: Signpost, questions: list[GoldenQuestion]
-) -> tuple[dict[str, float | int], list[QuestionResult]]:
+) -> tuple[dict[str, dict[str, float | int]], list[QuestionResult]]:
     if not service.index.records():
         raise SignpostError(
             ErrorCode.EMPTY_INDEX, "the index is empty: run `signpost ingest knowledge/`"
         )
     service.answering.warm_up()
     results = [evaluate_one(service, q) for q in questions]
-    return summarise(results), results
+    return summarise_parts(results), results

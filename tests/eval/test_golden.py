@@ -42,20 +42,41 @@ def knowledge_service(tmp_path_factory: pytest.TempPathFactory, embedder: Embedd
     return service
 
 
-def test_golden_set_is_big_and_varied() -> None:
+def test_golden_set_is_big_varied_and_split() -> None:
     questions = load_questions(DEFAULT_QUESTIONS)
-    assert len(questions) >= 80
-    assert sum(1 for q in questions if not q.in_scope) >= 15
+    assert len(questions) >= 200
+    assert sum(1 for q in questions if not q.in_scope) >= 35  # 20 of them near-domain
+    held_out = [q for q in questions if q.split == "heldout"]
+    assert len(held_out) >= 60
+    assert any(not q.in_scope for q in held_out)
     in_scope = [q for q in questions if q.in_scope]
-    assert all(q.expected_docs and q.facts for q in in_scope)
+    assert all(q.expected_docs for q in in_scope)
+    # facts (for fact recall and lead accuracy) on the tuning questions, and on most held-out
+    # ones (a held-out question without a sure fact still measures retrieval and reading)
+    assert all(q.facts for q in in_scope if q.split == "tuning" and q not in _added_tuning())
+    assert sum(1 for q in held_out if q.facts) >= 25
     known = {p.stem for p in KNOWLEDGE.rglob("*.md")}
     assert {d for q in in_scope for d in q.expected_docs} <= known
 
 
+def _added_tuning() -> list[object]:
+    """The tuning questions added with the held-out part, some of them retrieval-only."""
+    questions = load_questions(DEFAULT_QUESTIONS)
+    return [q for q in questions[111:] if q.split == "tuning"]
+
+
 def test_bundled_golden_set_meets_the_thresholds(knowledge_service: Signpost) -> None:
-    metrics, results = run_eval(knowledge_service, load_questions(DEFAULT_QUESTIONS))
-    failing = {k: metrics[k] for k, floor in THRESHOLDS.items() if metrics[k] < floor}
+    """The thresholds hold on the tuning part; the held-out part is reported, and only its
+    citations are held to a rule (they must always resolve)."""
+    parts, results = run_eval(knowledge_service, load_questions(DEFAULT_QUESTIONS))
+    tuning = parts["tuning"]
+    failing = {k: tuning[k] for k, floor in THRESHOLDS.items() if tuning[k] < floor}
     assert not failing, (failing, [r.question for r in results if r.in_scope and r.missing_facts])
+    assert parts["heldout"]["citation_validity"] == 1.0
+    assert parts["heldout"]["questions"] >= 60
+    for part in parts.values():
+        for rate in ("lead_accuracy", "fragment_or_pointer_rate", "repeated_fact_rate"):
+            assert 0.0 <= part[rate] <= 1.0
 
 
 def test_eval_does_not_log_gaps(knowledge_service: Signpost) -> None:
@@ -100,6 +121,10 @@ def test_signpost_eval_command_prints_json(tmp_path: Path, knowledge_service: Si
         "    facts: ['six months']\n"
         "  - question: What is the best recipe for a Victoria sponge?\n"
         "    in_scope: false\n"
+        "  - question: How soon is a direct payment reviewed after it starts?\n"
+        "    split: heldout\n"
+        "    expected_docs: [dp-monitoring-and-review]\n"
+        "    facts: ['six months']\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNPOST_")} | {
         "HF_HUB_OFFLINE": "1",
@@ -125,10 +150,25 @@ def test_signpost_eval_command_prints_json(tmp_path: Path, knowledge_service: Si
     )
     assert result.returncode == 0, result.stderr
     body = json.loads(result.stdout)
-    assert body["hit@5"] == 1.0
-    assert body["fact_recall"] == 1.0
-    assert body["abstention_accuracy"] == 1.0
-    assert {"hit@1", "mrr", "citation_validity", "latency_p50_ms", "latency_p95_ms"} <= set(body)
+    assert set(body) == {"tuning", "heldout", "all", "failures"}
+    assert body["tuning"]["questions"] == 2
+    assert body["heldout"]["questions"] == 1
+    for part in ("tuning", "heldout"):
+        assert body[part]["hit@5"] == 1.0
+        assert body[part]["fact_recall"] == 1.0
+        assert body[part]["abstention_accuracy"] == 1.0
+    assert body["all"]["questions"] == 3
+    assert {
+        "hit@1",
+        "mrr",
+        "citation_validity",
+        "lead_accuracy",
+        "fragment_or_pointer_rate",
+        "repeated_fact_rate",
+        "off_point_rate",
+        "mean_words",
+        "latency_p50_ms",
+    } <= set(body["all"])
     bad = subprocess.run(
         [*run, "eval", "--questions", str(tmp_path / "missing.yaml")],
         env=env,
