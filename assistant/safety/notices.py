@@ -28,6 +28,8 @@ _HARM = re.compile(
     r"(?:tak(?:es|ing)|took) (?:(?:her|his|their) )?"
     r"(?:money|cash|cards?|pension|benefits|savings)|"
     r"(?:money|cash) (?:from|out of) (?:her|his|their)|"
+    r"(?:using|used|uses|taking|took) (?:her|his|their) (?:bank )?"
+    r"(?:cards?|money|cash|account|pension|savings)\b[^.?!]{0,30}\bwithout\b|"
     r"self[- ]?harm(?:s|ing|ed)?|suicid(?:e|al)|kill (?:her|him|them)sel(?:f|ves)|"
     r"end (?:her|his|their) (?:life|lives)|overdos(?:e|ed)|not (?:been )?(?:fed|eating|washed)|"
     r"left alone for|no food|starv(?:e|ing|ed)|forced to|coerc(?:e|ed|ing))",

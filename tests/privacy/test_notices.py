@@ -37,6 +37,7 @@ def dp_service(service: Signpost) -> Signpost:
         "Mrs [name] is scared of her nephew who is taking her pension",
         "My client's PA is taking money from her purse, what do I do?",
         "her PA took cash out of her account again",
+        "My client's nephew has been using her bank card without asking",
     ],
 )
 def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
