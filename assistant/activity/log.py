@@ -8,7 +8,7 @@ import fcntl
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -145,13 +145,14 @@ class ActivityLog:
         deadline = None if wait_s is None else time.monotonic() + wait_s
         if self.engine.dialect.name == "postgresql":
             with self._guard(), self.engine.connect() as conn:
-                while not conn.execute(
-                    text("SELECT pg_try_advisory_lock(:k)"), {"k": WRITER_LOCK_KEY}
-                ).scalar():
-                    if deadline is not None and time.monotonic() >= deadline:
-                        yield False
-                        return
-                    time.sleep(WRITER_LOCK_POLL_S)
+
+                def try_advisory() -> bool:
+                    query = text("SELECT pg_try_advisory_lock(:k)")
+                    return bool(conn.execute(query, {"k": WRITER_LOCK_KEY}).scalar())
+
+                if not _poll(try_advisory, deadline):
+                    yield False
+                    return
                 try:
                     yield True
                 finally:
@@ -160,15 +161,17 @@ class ActivityLog:
             return
         path = Path(str(self.engine.url.database or "signpost.db") + ".writer-lock")
         with path.open("a+b") as handle:
-            while True:
+
+            def try_flock() -> bool:
                 try:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
                 except BlockingIOError:
-                    if deadline is not None and time.monotonic() >= deadline:
-                        yield False
-                        return
-                    time.sleep(WRITER_LOCK_POLL_S)
+                    return False
+                return True
+
+            if not _poll(try_flock, deadline):
+                yield False
+                return
             try:
                 yield True
             finally:
@@ -396,6 +399,15 @@ class _DatabaseGuard:
                 ErrorCode.DATABASE_UNAVAILABLE, f"database error: {exc}"
             ) from exc
         return False
+
+
+def _poll(try_once: Callable[[], bool], deadline: float | None) -> bool:
+    """Try until it works (True) or the deadline passes (False); None waits for ever."""
+    while not try_once():
+        if deadline is not None and time.monotonic() >= deadline:
+            return False
+        time.sleep(WRITER_LOCK_POLL_S)
+    return True
 
 
 def _rowcount(result: Result[Any]) -> int:
