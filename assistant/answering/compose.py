@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.answering.query import jaccard
+from assistant.answering.query import contradicts, jaccard
 from assistant.answering.retrieval import Passage
 from assistant.safety.notices import kind_label, source_kind
 from assistant.schemas import Citation
@@ -51,7 +51,7 @@ _STARTS_SENTENCE = re.compile(r"[\"“‘(\[]?[A-Z0-9£#*-]")
 # A sentence that leans on the one before it: only ever shown right after it.
 _POINTER = re.compile(
     r"^(?:That|This|These|Those|It|They|Their|Its|However|But|For example|For instance|Also|"
-    r"So|Such|Here|There)\b"
+    r"So|Such|Here|There|The exception|The same)\b"
 )
 _WHEN_QUESTION = re.compile(r"^\s*(?:when|what year|since when|how long ago)\b", re.I)
 _DATE_LIKE = re.compile(r"\b(?:1[89]|20)\d{2}\b")
@@ -81,6 +81,7 @@ class Sentence:
     section_terms: set[str] = field(default_factory=set)  # document title and heading path
     is_list: bool = False
     score: float = 0.0
+    contradicts: bool = False  # states the rule for the opposite case to the question's
 
 
 @dataclass
@@ -99,6 +100,7 @@ _EMPHASIS = re.compile(r"\*\*|__|`")
 LIST_UNIT_WORDS = 120
 PRIOR_SLOPE = 0.5
 LEXICAL_RELIEF = 0.07  # how far below min_similarity strong word overlap may carry an answer
+CONTRADICTION_PENALTY = 0.6
 LEXICAL_SUPPORT = 0.6  # share of the question's words one sentence must contain for that
 
 
@@ -229,6 +231,9 @@ class ExtractiveComposer:
         kinds = question_kinds(question)
         for s in sentences:
             s.score = self._score(s, q_terms, kinds)
+            s.contradicts = contradicts(question, s.text)
+            if s.contradicts:
+                s.score -= CONTRADICTION_PENALTY  # never lead with the other case's rule
         best_overlap = max((_overlap(s.terms, q_terms) for s in sentences), default=0.0)
         confidence = self.confidence(passages, best_overlap)
         if not sentences or (require_evidence and not self.enough_evidence(passages, best_overlap)):
@@ -303,7 +308,7 @@ class ExtractiveComposer:
                 continue  # the same finding from another source says nothing new
             if _POINTER.match(s.text):
                 before = _predecessor(s, sentences)
-                if before is None:
+                if before is None or before.contradicts:
                     continue  # what "that" points at is not a sentence we can show
                 if before not in chosen:
                     extra = len(before.text.split())

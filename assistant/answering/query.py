@@ -88,3 +88,37 @@ def correct_spelling(text: str, vocabulary: frozenset[str], dictionary: frozense
 def jaccard(a: set[str], b: set[str]) -> float:
     """Overlap of two word sets (0 when either is empty): near-duplicate detection."""
     return len(a & b) / len(a | b) if a and b else 0.0
+
+
+# Conditions a rule may hang on, as (the question says it, the sentence says the opposite).
+_LIVES_WITH = re.compile(
+    r"\b(?:lives? with|living with|lives? in the same (?:house|household|home)|"
+    r"same (?:house|household)|(?:she|he|they) lives? with|at home with (?:her|him|them))\b",
+    re.I,
+)
+_LIVES_APART = re.compile(
+    r"\b(?:does not live|doesn't live|do not live|don't live|not living|lives? (?:next door|"
+    r"elsewhere|nearby|(?:in )?(?:her|his|their) own (?:home|house|flat))|living (?:elsewhere|"
+    r"in (?:her|his|their) own)|another town|moved out)\b",
+    re.I,
+)
+
+
+def contradicts(question: str, sentence: str) -> bool:
+    """The sentence states a rule for the opposite case to the one the question describes
+    (a relative who lives with the person, or one who lives elsewhere)."""
+    asks_apart = bool(_LIVES_APART.search(question))
+    asks_with = bool(_LIVES_WITH.search(question)) and not asks_apart
+    says_apart = bool(_LIVES_APART.search(sentence))
+    says_with = bool(_LIVES_WITH.search(sentence)) and not says_apart
+    return (asks_with and says_apart) or (asks_apart and says_with)
+
+
+def condition_terms(question: str) -> str:
+    """Words to add to the retrieval query so the rule for the case the question describes is
+    found (a relative living with the person, or elsewhere), not only the other case's."""
+    if _LIVES_APART.search(question):
+        return "relative who does not live in the same household"
+    if _LIVES_WITH.search(question):
+        return "close relative who lives in the same household general rule"
+    return ""

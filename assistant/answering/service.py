@@ -19,7 +19,7 @@ from assistant.answering.compose import (
     ExtractiveComposer,
 )
 from assistant.answering.llm import LLMComposer, LLMError
-from assistant.answering.query import correct_spelling, expand_query
+from assistant.answering.query import condition_terms, correct_spelling, expand_query
 from assistant.answering.retrieval import HybridRetriever, Passage
 from assistant.answering.scope import in_scope
 from assistant.safety.notices import jurisdiction_notice, review_notice, safeguarding_notice
@@ -86,6 +86,7 @@ class AnsweringService:
             composition = Composition(NO_DOCUMENTS_MESSAGE, False, 0.0, [])
         else:
             query = self._query(redaction.text)
+            query = f"{query} {condition_terms(query)}".strip()
             if safeguarding_notice(redaction.text):
                 passages, composition = self._safeguarding_answer(query, request)
             else:

@@ -15,8 +15,15 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answering.query import contradicts
 from assistant.config import Settings
-from assistant.evaluation.golden import DEFAULT_QUESTIONS, citations_valid, load_questions, run_eval
+from assistant.evaluation.golden import (
+    DEFAULT_QUESTIONS,
+    answer_sentences,
+    citations_valid,
+    load_questions,
+    run_eval,
+)
 from assistant.factory import build_services
 from assistant.schemas import AskRequest, Citation
 from assistant.services import Signpost
@@ -213,3 +220,34 @@ def test_someone_at_risk_always_gets_the_safeguarding_route(
     assert re.search(
         r"section 42|safeguarding enquiry|Making Safeguarding Personal", response.answer
     )
+
+
+RELATIVES = [
+    "daughter",
+    "son",
+    "husband",
+    "wife",
+    "partner",
+    "mother",
+    "father",
+    "sister",
+    "brother",
+    "granddaughter",
+]
+CONDITIONS = ["who lives with her", "who lives next door", "who lives in her own flat"]
+
+
+@pytest.mark.parametrize("condition", CONDITIONS)
+def test_a_yes_no_answer_never_leads_with_the_other_cases_rule(
+    knowledge_service: Signpost, condition: str
+) -> None:
+    """30 condition pairs: a relative living with the person gets the same-household rule
+    first; one living elsewhere gets the rule for relatives who live elsewhere first."""
+    for relative in RELATIVES:
+        question = f"Can my client pay her {relative}, {condition}, as her PA?"
+        response = knowledge_service.answering.ask(AskRequest(question=question))
+        assert response.answered, question
+        lead = answer_sentences(response.answer)[0][0]
+        assert not contradicts(question, lead), (question, lead)
+        expected = "same household" if "with her" in condition else "does not live"
+        assert expected in lead, (question, lead)
