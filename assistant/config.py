@@ -110,3 +110,7 @@ class Settings(BaseSettings):
     @property
     def lexical_path(self) -> Path:
         return self.data_dir / "lexical"
+
+    @property
+    def sentence_vectors_path(self) -> Path:
+        return self.data_dir / "sentence-vectors.sqlite"

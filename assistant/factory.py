@@ -17,6 +17,7 @@ from ingest.embedder import Embedder
 from ingest.knowledge_index import KnowledgeIndex
 from ingest.lexical_index import LexicalIndex
 from ingest.pipeline import Ingestor
+from ingest.sentence_vectors import SentenceVectors
 from ingest.vector_store import ChromaStore, StoreUnavailable
 
 
@@ -36,6 +37,7 @@ def build_services(settings: Settings, *, embedder: Embedder | None = None) -> S
     except (DocumentError, StoreUnavailable, OSError) as exc:
         raise UnavailableError(ErrorCode.INDEX_UNAVAILABLE, str(exc)) from exc
     index = KnowledgeIndex(store, LexicalIndex(settings.lexical_path))
+    sentences = SentenceVectors(embedder, settings.sentence_vectors_path)
     activity = ActivityLog.connect(settings.database)
     llm = None
     if settings.llm_enabled:
@@ -54,7 +56,13 @@ def build_services(settings: Settings, *, embedder: Embedder | None = None) -> S
             fusion=settings.fusion,
             alpha=settings.fusion_alpha,
         ),
-        composer=ExtractiveComposer(index.lexical.tokenize, min_similarity=settings.min_similarity),
+        composer=ExtractiveComposer(
+            index.lexical.tokenize,
+            min_similarity=settings.min_similarity,
+            sentences=sentences,
+            embed_query=embedder.embed_query,
+            term_weights=index.lexical.idf,
+        ),
         activity=activity,
         llm=llm,
     )
@@ -63,6 +71,7 @@ def build_services(settings: Settings, *, embedder: Embedder | None = None) -> S
         embedder,
         Chunker(settings.chunk_size, settings.chunk_overlap),
         parse_memory_mb=settings.parse_memory_mb,
+        sentences=sentences,
     )
     curation = CurationService(index=index, ingestor=ingestor, activity=activity)
     return Signpost(answering=answering, curation=curation, activity=activity, index=index)

@@ -14,7 +14,7 @@ SOURCE_TYPES = ("guidance", "legislation", "curriculum", "survey", "practice-not
 SourceType = Literal["guidance", "legislation", "curriculum", "survey", "practice-note"]
 
 #: Bump when loading or chunking changes, so every file is re-indexed once.
-PIPELINE_VERSION = "2"  # 2: pdfplumber PDFs; tables become items
+PIPELINE_VERSION = "3"  # 2: pdfplumber PDFs; tables become items; 3: sentence vectors, genre
 
 
 class DocumentError(ValueError):
@@ -119,6 +119,8 @@ class DocumentRecord:
     published: str | None = None
     reviewed: str | None = None
     jurisdiction: str | None = None
+    #: what a document that declares no source_type is: "article" or "document" (None: declared)
+    genre: str | None = None
     indexed_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
 
     def to_dict(self) -> dict[str, object]:
@@ -127,3 +129,29 @@ class DocumentRecord:
 
 def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80]
+
+
+# A byline ("Mithran Samuel reports", "By Jane Smith"), first-person reporting ("our survey"),
+# or quoted speech attributed with "says"/"said": the marks of a news or magazine article.
+_ARTICLE_MARKS = (
+    re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z'-]+){1,2} (?:reports|writes|investigates)\s*$", re.M),
+    re.compile(r"^By [A-Z][a-z]+(?: [A-Z][a-z'-]+){1,2}\s*$", re.M),
+    re.compile(r"\b(?:argues|writes|reports) [A-Z][a-z]+(?: [A-Z][a-z'-]+){1,2}\.?\s*$", re.M),
+    re.compile(r"\b[Oo]ur (?:[\w'-]+ ){0,3}(?:survey|poll|research|investigation|readers)\b"),
+    re.compile(r"\b(?:heard|told) (?:yesterday|this week|last week|delegates|reporters)\b"),
+)
+_SAYS = re.compile(r"\b(?:says|said|warns|admits|argues|adds|told|criticised|described)\b")
+_QUOTE = re.compile(r"[“‘\"][^”’\"\n]{15,400}[”’\"]")
+
+
+def guess_genre(meta: DocumentMeta, markdown: str) -> str | None:
+    """For a document that does not declare its source_type: "article" when it reads like
+    journalism, otherwise "document"; None when the type is declared. An undeclared source
+    is never passed off as guidance."""
+    if "source_type" in meta.model_fields_set:
+        return None
+    text = markdown[:20000]
+    marks = sum(1 for mark in _ARTICLE_MARKS if mark.search(text))
+    marks += len(_SAYS.findall(text)) >= 3  # people reported as saying things
+    marks += len(_QUOTE.findall(text)) >= 2  # ... in their own words
+    return "article" if marks >= 2 else "document"

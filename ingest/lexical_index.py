@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import shutil
 import threading
@@ -48,6 +49,7 @@ class LexicalIndex:
         self._doc_ids: np.ndarray = np.array([], dtype=object)
         self._vocabulary: frozenset[str] = frozenset()
         self.fingerprint: str | None = None
+        self._idf: tuple[bm25s.BM25, dict[str, float]] | None = None
 
     def tokenize(self, texts: list[str]) -> list[list[str]]:
         """What `bm25s.tokenize(texts, stopwords=STOPWORDS, stemmer=..., return_ids=False)`
@@ -127,6 +129,27 @@ class LexicalIndex:
             self._path.rename(old)
         staging.rename(self._path)
         shutil.rmtree(old, ignore_errors=True)
+
+    def idf(self) -> dict[str, float]:
+        """Inverse document frequency of each indexed token (BM25's form): how much finding a
+        word says. A token the index has never seen is rarer than any (see `rarest`)."""
+        with self._lock:
+            retriever = self._retriever
+            cached = self._idf
+        if retriever is None:
+            return {}
+        if cached is not None and cached[0] is retriever:
+            return cached[1]
+        indptr = np.asarray(retriever.scores["indptr"])
+        total = int(retriever.scores["num_docs"])
+        weights: dict[str, float] = {}
+        for token, column in retriever.vocab_dict.items():
+            if column + 1 < len(indptr):
+                df = int(indptr[column + 1] - indptr[column])
+                weights[token] = math.log(1 + (total - df + 0.5) / (df + 0.5))
+        with self._lock:
+            self._idf = (retriever, weights)
+        return weights
 
     @property
     def vocabulary(self) -> frozenset[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,12 +21,14 @@ from ingest.documents import (
     DocumentError,
     DocumentRecord,
     LoadedDocument,
+    guess_genre,
     slugify,
 )
 from ingest.embedder import Embedder
 from ingest.isolation import load_bytes_isolated
 from ingest.knowledge_index import KnowledgeIndex, retrieval_text
 from ingest.loaders import SUPPORTED_SUFFIXES, load_bytes, load_path
+from ingest.sentence_vectors import SentenceVectors
 
 logger = logging.getLogger(__name__)
 
@@ -115,8 +118,11 @@ class Ingestor:
         chunker: Chunker,
         *,
         parse_memory_mb: int = 0,
+        sentences: SentenceVectors | None = None,
     ) -> None:
         self.index = index
+        #: sentence vectors for the answer composer, computed here rather than at answer time
+        self.sentences = sentences
         self.embedder = embedder
         self.chunker = chunker
         #: uploads (untrusted bytes) are parsed in a worker process under this memory limit
@@ -264,7 +270,19 @@ class Ingestor:
             )
             if progress:
                 progress(prepared.source)
+        self._prepare_sentences(batch)
         return outcomes
+
+    def _prepare_sentences(self, batch: list[_Prepared]) -> None:
+        """After the commit: a cache, so a failure here costs answer-time work, not data."""
+        if self.sentences is None:
+            return
+        try:
+            self.sentences.prepare(
+                (c.section or p.document.title, c.text) for p in batch for c in p.chunks
+            )
+        except (OSError, sqlite3.Error) as exc:
+            logger.warning("sentence vectors not stored (computed when needed): %s", exc)
 
     def _doc_id_for(
         self, document: LoadedDocument, path: Path, origin: str, claimed: dict[str, str]
@@ -308,6 +326,7 @@ class Ingestor:
             published=meta.published.isoformat() if meta.published else None,
             reviewed=meta.reviewed.isoformat() if meta.reviewed else None,
             jurisdiction=meta.jurisdiction,
+            genre=guess_genre(meta, prepared.document.markdown),
         )
 
     def _delete(self, record: DocumentRecord) -> None:

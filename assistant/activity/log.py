@@ -42,7 +42,10 @@ from assistant.activity.models import (
 from assistant.errors import ErrorCode, NotFoundError, UnavailableError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-LOW_CONFIDENCE = 0.5
+#: Answers below this confidence reach the trainers' gaps list as weak. Chosen on the tuning
+#: part of the golden set: about one answer in six falls below it, and those hold 7 of the 25
+#: answers whose first sentence missed the expected fact.
+LOW_CONFIDENCE = 0.55
 
 
 @dataclass

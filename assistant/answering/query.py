@@ -32,6 +32,14 @@ ABBREVIATIONS: dict[str, str] = {
     "HMRC": "HM Revenue and Customs tax",
     "PAYE": "Pay As You Earn payroll tax",
 }
+# Phrases practitioners use for what the sources say another way (added, never replacing).
+PHRASES: dict[str, str] = {
+    r"\bday one\b|\bday-one\b|\bfrom the start\b": "first day",
+    r"\bcompulsory\b|\bmandatory\b|\bobliged\b": "legal requirement",
+    r"\bsack(?:ed|ing)?\b|\bfire[ds]?\b|\blet (?:her|him|them) go\b": "dismiss notice",
+    r"\bstop(?:ped|ping|s)?\b": "end",
+}
+_PHRASES = [(re.compile(pattern, re.I), extra) for pattern, extra in PHRASES.items()]
 _PATTERN = re.compile(r"\b(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(s?)\b")
 _FILLER = re.compile(r"^\s*(?:hey|hi|hello|quick q(?:uestion)?|q)\b[\s,:;!-]*", re.IGNORECASE)
 
@@ -49,7 +57,9 @@ def expand_query(question: str) -> str:
         if stripped == text:
             break
         text = stripped
-    return _PATTERN.sub(expand, text).strip() or question
+    text = _PATTERN.sub(expand, text).strip() or question
+    extras = [extra for pattern, extra in _PHRASES if pattern.search(text) and extra not in text]
+    return f"{text} ({'; '.join(extras)})" if extras else text
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
@@ -122,3 +132,33 @@ def condition_terms(question: str) -> str:
     if _LIVES_WITH.search(question):
         return "close relative who lives in the same household general rule"
     return ""
+
+
+# Names a question may hang on: a case ("R(B) v Cornwall"), an Act ("Carers Act 1995"), an
+# acronym ("ILF"), a capitalised word inside the sentence ("Wirral", "Cartwright").
+_CASE_NAME = re.compile(
+    r"\b(?:R\s*\([A-Z]{1,3}\)|[A-Z][\w'-]+)\s+v\.?\s+(?:[A-Z][\w'-]+)(?:\s+(?:CC|MBC|LBC|BC))?"
+)
+_ACT_NAME = re.compile(
+    r"\b[A-Z][\w'()-]*(?:\s+(?:(?:and|of|for|the|in|on)\s+)?[A-Z][\w'()-]*){0,6}\s+Act\s+\d{4}\b"
+)
+_ACRONYM = re.compile(r"\b[A-Z]{3,6}s?\b")
+_INNER_CAPITAL = re.compile(r"(?<=[a-z0-9,;:'’]\s)[A-Z][a-z'’-]{3,}\b")
+
+
+def names_in(question: str) -> list[str]:
+    """The exact names in a question (cases, Acts, acronyms, proper nouns): matched word for
+    word in a passage, they are strong evidence whatever the cosine similarity says."""
+    found: list[str] = []
+    for pattern in (_CASE_NAME, _ACT_NAME, _ACRONYM, _INNER_CAPITAL):
+        for match in pattern.finditer(question):
+            name = " ".join(match.group(0).split())
+            if not any(name in other for other in found):
+                found.append(name)
+    return found
+
+
+def mentions(text: str, name: str) -> bool:
+    """`name` appears in `text` word for word (case and spacing aside)."""
+    pattern = r"\s+".join(re.escape(part) for part in name.split())
+    return re.search(rf"(?<![\w]){pattern}(?![\w])", text, re.I) is not None

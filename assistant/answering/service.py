@@ -19,7 +19,13 @@ from assistant.answering.compose import (
     ExtractiveComposer,
 )
 from assistant.answering.llm import LLMComposer, LLMError
-from assistant.answering.query import condition_terms, correct_spelling, expand_query
+from assistant.answering.query import (
+    condition_terms,
+    correct_spelling,
+    expand_query,
+    mentions,
+    names_in,
+)
 from assistant.answering.retrieval import HybridRetriever, Passage
 from assistant.answering.scope import in_scope
 from assistant.safety.notices import jurisdiction_notice, review_notice, safeguarding_notice
@@ -40,7 +46,12 @@ logger = logging.getLogger(__name__)
 
 SAFEGUARDING_TOPIC = "safeguarding"
 #: What a practitioner must know when someone is at risk, added to the retrieval query.
-SAFEGUARDING_QUERY = "raise a safeguarding concern section 42 enquiry what the person wants"
+SAFEGUARDING_QUERY = (
+    "someone at risk now: call 999 in an emergency, raise a safeguarding concern, "
+    "section 42 enquiry, what the person wants"
+)
+#: A name found in at most this many passages is rare: matched exactly, it is evidence.
+RARE_NAME_CHUNKS = 3
 LLM_FALLBACK_NOTICE = (
     "The language model did not answer in time, so this answer quotes the sources directly."
 )
@@ -92,6 +103,9 @@ class AnsweringService:
             else:
                 passages = self.retriever.retrieve(query, request.top_k, request.filters)
                 composition = self.composer.compose(query, passages)
+                named = [] if composition.answered else self._naming(redaction.text, passages)
+                if named:  # a rare name matched word for word: strong evidence after all
+                    composition = self.composer.compose(query, named, require_evidence=False)
             if composition.answered and self.llm is not None:
                 composition = self._with_llm(redaction.text, passages, composition)
         composition.notices[:0] = self._notices(redaction, composition, passages)
@@ -156,6 +170,22 @@ class AnsweringService:
         return passages, self.composer.compose(
             f"{query} {SAFEGUARDING_QUERY}", passages, require_evidence=False
         )
+
+    def _naming(self, question: str, passages: list[Passage]) -> list[Passage]:
+        """The passages that contain, word for word, every name the question hangs on (a case,
+        an Act, an acronym, a place or person), when at least one of those names is rare in
+        the knowledge base; empty otherwise. A near-domain question ("a dog licence") names
+        nothing the knowledge base holds, so it is still refused."""
+        names = names_in(question)
+        if not names:
+            return []
+        rare = any(
+            len(self.index.lexical_search(name, RARE_NAME_CHUNKS + 1)) <= RARE_NAME_CHUNKS
+            for name in names
+        )
+        if not rare:
+            return []
+        return [p for p in passages if all(mentions(p.chunk.text, name) for name in names)]
 
     def _notices(
         self, redaction: Redaction, composition: Composition, passages: list[Passage]

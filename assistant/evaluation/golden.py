@@ -52,6 +52,7 @@ class QuestionResult:
     repeated_fact: bool = False  # two sentences saying the same thing
     off_point: bool = False  # a sentence from a document not among the expected ones
     words: int = 0
+    confidence: float = 0.0
 
 
 def load_questions(path: Path) -> list[GoldenQuestion]:
@@ -102,6 +103,7 @@ def evaluate_one(service: Signpost, item: GoldenQuestion, top_k: int = 5) -> Que
         ms=ms,
         missing_facts=missing,
         split=item.split,
+        confidence=response.confidence,
         **checks,
     )
 
@@ -198,10 +200,27 @@ def summarise(results: list[QuestionResult]) -> dict[str, float | int]:
         "repeated_fact_rate": share(sum(1 for r in read if r.repeated_fact), len(read)),
         "off_point_rate": share(sum(1 for r in read if r.off_point), len(read)),
         "mean_words": round(statistics.mean(r.words for r in read), 1) if read else 0.0,
+        **calibration(with_facts),
         "latency_p50_ms": round(statistics.median(latencies), 1) if latencies else 0.0,
         "latency_p95_ms": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 1)
         if latencies
         else 0.0,
+    }
+
+
+def calibration(results: list[QuestionResult]) -> dict[str, float]:
+    """Does confidence track whether the answer leads with the right fact? The mean confidence
+    of answers whose lead is right and of those whose lead is wrong, and the chance that a
+    right-lead answer outscores a wrong-lead one (AUC: 0.5 is no signal, 1.0 perfect)."""
+    right = [r.confidence for r in results if r.lead_has_fact]
+    wrong = [r.confidence for r in results if r.lead_has_fact is False]
+    if not right or not wrong:
+        return {"confidence_lead_right": 0.0, "confidence_lead_wrong": 0.0, "confidence_auc": 0.0}
+    wins = sum((a > b) + 0.5 * (a == b) for a in right for b in wrong)
+    return {
+        "confidence_lead_right": round(statistics.mean(right), 4),
+        "confidence_lead_wrong": round(statistics.mean(wrong), 4),
+        "confidence_auc": round(wins / (len(right) * len(wrong)), 4),
     }
 
 

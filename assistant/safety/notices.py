@@ -136,7 +136,10 @@ def review_notice(cited: list[tuple[int, DocumentRecord]], today: dt.date) -> st
 
 
 def source_kind(record: DocumentRecord) -> str:
-    """legal duty | statutory guidance | practice guidance | curriculum | survey finding (year)"""
+    """legal duty | statutory guidance | practice guidance | curriculum | survey finding (year),
+    or, for a document that declares no type, what it is: article | document"""
+    if record.genre:
+        return record.genre
     if record.source_type == "legislation":
         return "legal duty"
     if record.source_type == "survey":
@@ -146,6 +149,8 @@ def source_kind(record: DocumentRecord) -> str:
         return "curriculum"
     if record.source_type == "guidance" and "statutory" in _where(record):
         return "statutory guidance"
+    if record.source_type == "practice-note" and not (record.publisher or record.source_url):
+        return "document"  # indexed before genres were recorded, and nothing says who wrote it
     return "practice guidance"
 
 

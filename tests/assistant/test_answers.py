@@ -6,12 +6,14 @@ import re
 
 import pytest
 
+from assistant.answering.compose import attributed
 from assistant.schemas import AskRequest, Filters, SearchRequest
 from assistant.services import Signpost
 from tests.conftest import DIRECT_PAYMENTS_MD, SKILLS_DOC
 
 KIND_PREFIX = re.compile(
-    r"^(?:Legal duty|Statutory guidance|Practice guidance|Curriculum|Survey(?:, \d{4})?): "
+    r"^(?:Legal duty|Statutory guidance|Practice guidance|Curriculum|Survey(?:, \d{4})?|Article|"
+    r"Document): "
 )
 
 
@@ -22,7 +24,8 @@ def _sentences_with_markers(answer: str) -> list[tuple[str, list[int]]]:
 
 def assert_truthful(service: Signpost, response) -> None:
     """Every sentence carries a marker, every marker resolves, and the cited document's
-    chunks contain the sentence word for word (the extractive composer invents nothing)."""
+    chunks contain the sentence word for word (the extractive composer invents nothing; it
+    only names whose "our survey" is)."""
     numbers = {c.n for c in response.citations}
     assert numbers == set(range(1, len(numbers) + 1))
     claims = _sentences_with_markers(response.answer)
@@ -34,8 +37,9 @@ def assert_truthful(service: Signpost, response) -> None:
         assert all(n in numbers for n in marks), (text, marks)
         for n in marks:
             cited = next(c for c in response.citations if c.n == n)
-            source = " ".join(
-                " ".join(ch.text.split()) for ch in service.index.chunks(cited.doc_id)
+            source = attributed(
+                " ".join(" ".join(ch.text.split()) for ch in service.index.chunks(cited.doc_id)),
+                service.index.records()[cited.doc_id],
             )
             assert text.rstrip(".") in source, (text, cited.doc_id)
 

@@ -142,7 +142,9 @@ def test_citations_carry_their_kind_and_answers_show_it(dp_service: Signpost) ->
 
 
 def test_source_kinds() -> None:
-    def record(source_type: str, url: str = "", published: str | None = None) -> DocumentRecord:
+    def record(
+        source_type: str, url: str = "", published: str | None = None, genre: str | None = None
+    ) -> DocumentRecord:
         return DocumentRecord(
             doc_id="d",
             title="t",
@@ -154,6 +156,7 @@ def test_source_kinds() -> None:
             chunks=1,
             source_url=url,
             published=published,
+            genre=genre,
         )
 
     assert source_kind(record("legislation")) == "legal duty"
@@ -162,7 +165,13 @@ def test_source_kinds() -> None:
     assert source_kind(record("guidance", "https://www.gov.uk/register-employer")) == (
         "practice guidance"
     )
-    assert source_kind(record("practice-note")) == "practice guidance"
+    assert source_kind(record("practice-note", "https://www.skillsforcare.org.uk/x")) == (
+        "practice guidance"
+    )
+    # nothing declared: never promoted to guidance
+    assert source_kind(record("practice-note")) == "document"
+    assert source_kind(record("practice-note", genre="article")) == "article"
+    assert source_kind(record("practice-note", genre="document")) == "document"
     assert source_kind(record("curriculum")) == "curriculum"
     assert source_kind(record("survey", published="2010-05-20")) == "survey finding (2010)"
 
