@@ -14,6 +14,7 @@ the index: a stale entry is merely unused, and a crash mid-write loses only cach
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -25,6 +26,8 @@ import numpy as np
 from ingest.embedder import Embedder
 from ingest.sentences import in_context, split_sentences
 
+log = logging.getLogger(__name__)
+
 MEMORY_ENTRIES = 20_000  # about 30 MB of float32 vectors at 384 dimensions
 
 
@@ -34,15 +37,21 @@ class SentenceVectors:
         self._lock = threading.Lock()
         self._memory: OrderedDict[str, np.ndarray] = OrderedDict()
         self._db: sqlite3.Connection | None = None
-        self._computed = 0  # sentences embedded by this process
+        #: how many sentences this process has embedded (the rest came from memory or disk)
+        self.embedded = 0
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS sentence_vectors (key TEXT PRIMARY KEY, vector BLOB)"
-            )
-            self._db.commit()
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS sentence_vectors "
+                    "(key TEXT PRIMARY KEY, vector BLOB)"
+                )
+                self._db.commit()
+            except (OSError, sqlite3.Error) as exc:  # a cache: answer on, computing as needed
+                log.warning("sentence vectors kept in memory only (%s): %s", path, exc)
+                self._db = None
 
     def _key(self, text: str) -> str:
         return hashlib.sha1(f"{self.embedder.name}\0{text}".encode()).hexdigest()
@@ -53,9 +62,9 @@ class SentenceVectors:
         texts = list(
             dict.fromkeys(in_context(h, s) for h, text in passages for s in split_sentences(text))
         )
-        before = self._computed
+        before = self.embedded
         self.vectors(texts)
-        return self._computed - before
+        return self.embedded - before
 
     def vectors(self, texts: list[str]) -> np.ndarray:
         """One normalised vector per text, in order: from memory, from disk, or embedded now."""
@@ -77,7 +86,7 @@ class SentenceVectors:
             fresh = dict(zip(missing, computed, strict=True))
             found.update(fresh)
             with self._lock:
-                self._computed += len(fresh)
+                self.embedded += len(fresh)
                 if self._db is not None:
                     self._db.executemany(
                         "INSERT OR IGNORE INTO sentence_vectors (key, vector) VALUES (?, ?)",

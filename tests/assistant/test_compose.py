@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.compose import ExtractiveComposer, split_sentences
+from assistant.answering.compose import ExtractiveComposer, attributed
 from assistant.answering.retrieval import Passage
 from ingest.documents import DocumentRecord
 from ingest.lexical_index import LexicalIndex
+from ingest.sentences import split_sentences
 from ingest.vector_store import StoredChunk
 
 
@@ -149,3 +150,101 @@ def test_the_same_finding_from_two_sources_is_said_once(tmp_path) -> None:
     assert result.answered
     assert result.answer.count("82%") == 1
     assert result.answer.count("49%") == 1
+
+
+def _record(**fields: object) -> DocumentRecord:
+    base: dict[str, object] = dict(
+        doc_id="a",
+        title="t",
+        source_type="practice-note",
+        topics=[],
+        origin="o",
+        content_hash="h",
+        version="v1",
+        chunks=1,
+    )
+    return DocumentRecord(**(base | fields))  # type: ignore[arg-type]
+
+
+def test_a_list_keeps_the_sentence_that_introduces_it() -> None:
+    text = "A direct payment can pay for:\n\n- a personal assistant\n- a short break\n- equipment"
+    assert split_sentences(text) == [
+        "A direct payment can pay for: a personal assistant; a short break; equipment."
+    ]
+
+
+def test_the_answer_stays_in_the_best_section_unless_another_adds_what_is_asked(
+    tmp_path,
+) -> None:
+    family = (
+        "A direct payment may not pay a close relative who lives in the same household. "
+        "The exception is where the council decides paying that relative is necessary. "
+        "Relatives who live elsewhere can be employed like anyone else."
+    )
+    agency = "A home care agency employs its own staff and covers their holidays and sickness."
+    result = _composer(tmp_path).compose(
+        "Can a direct payment pay a close relative in the same household?",
+        [_passage("family", family, 0.8), _passage("agency", agency, 0.5)],
+    )
+    assert result.answered
+    assert [c.doc_id for c in result.citations] == ["family"]
+    assert result.answer.index("may not pay") < result.answer.index("The exception")
+
+
+def test_a_definition_alone_is_no_answer_to_another_kind_of_question(tmp_path) -> None:
+    glossary = "A personal assistant (PA) is a worker employed directly by the person."
+    asked = _composer(tmp_path).compose(
+        "Can a personal assistant drive the person to appointments?",
+        [_passage("glossary", glossary, 0.6)],
+    )
+    assert not asked.answered
+    defined = _composer(tmp_path).compose(
+        "What is a personal assistant?", [_passage("glossary", glossary, 0.6)]
+    )
+    assert defined.answered
+
+
+def test_how_long_leads_with_a_duration_not_a_year(tmp_path) -> None:
+    text = (
+        "Self-directed support was developed by In Control from 2003 onwards in England. "
+        "Councils reported that setting up self-directed support took six to eight months."
+    )
+    result = _composer(tmp_path).compose(
+        "How long does it take to set up self-directed support?", [_passage("sds", text, 0.7)]
+    )
+    assert result.answer.split("[1]")[0].find("six to eight months") >= 0
+
+
+def test_another_nations_rules_stay_out_of_a_question_about_one_nation(tmp_path) -> None:
+    nations = (
+        "In Wales direct payments follow the Social Services and Well-being (Wales) Act 2014. "
+        "In Scotland councils must offer four self-directed support options to every person. "
+        "Welsh regulations set their own rules for paying family members with direct payments."
+    )
+    result = _composer(tmp_path).compose(
+        "How are direct payments different in Wales?", [_passage("nations", nations, 0.7)]
+    )
+    assert result.answered
+    assert "Wales" in result.answer
+    assert "Scotland" not in result.answer
+
+
+def test_first_person_journalism_names_whose_survey_it_is() -> None:
+    said = "This is also reflected in our latest survey, and our readers agreed."
+    assert attributed(said, _record(publisher="Community Care", published="2011-10-01")) == (
+        "This is also reflected in Community Care's 2011 survey, and Community Care's readers "
+        "agreed."
+    )
+    assert attributed("Our poll found 67% agreed.", _record(genre="article")) == (
+        "The article's poll found 67% agreed."
+    )
+    assert attributed("Our duty is clear.", _record()) == "Our duty is clear."
+
+
+def test_an_undeclared_source_is_never_labelled_guidance(tmp_path) -> None:
+    passage = _passage("note", REVIEW, 0.7)
+    passage.record.source_type = "practice-note"
+    passage.record.genre = "article"
+    result = _composer(tmp_path).compose("When is a direct payment reviewed?", [passage])
+    assert result.answer.startswith("Article: ")
+    assert result.citations[0].kind == "article"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.activity.log import LOW_CONFIDENCE
 from assistant.answering.query import contradicts
 from assistant.config import Settings
 from assistant.evaluation.golden import (
@@ -251,3 +252,66 @@ def test_a_yes_no_answer_never_leads_with_the_other_cases_rule(
         assert not contradicts(question, lead), (question, lead)
         expected = "same household" if "with her" in condition else "does not live"
         assert expected in lead, (question, lead)
+
+
+# The questions quoted in issue 16, each with what its first sentence must say.
+LEADS = [
+    ("Can my client pay her husband, who lives with her, as her PA?", r"same household"),
+    ("My client's PA is taking money from her account", r"999|safeguarding concern"),
+    ("My client's son is hitting her, she is scared to go home tonight", r"999"),
+    ("What does a PA's contract have to include?", r"written statement|pay, hours, holiday"),
+    ("What is positive risk-taking?", r"Positive risk-taking .*means supporting people"),
+    ("How is direct payment different in Wales?", r"Wales|Welsh"),
+    ("How long does it take to set up self-directed support?", r"six to eight months"),
+    ("Do I need to pay my PA when they are off sick?", r"Statutory Sick Pay"),
+    ("What percentage of social workers felt able to employ a PA?", r"49%"),
+    ("Who can be an authorised person?", r"family member or friend"),
+    ("What is an authorised person?", r"authorised person is someone who"),
+    ("Does a PA on 8 hours a week need a pension?", r"£10,000|earnings trigger"),
+]
+
+
+@pytest.mark.parametrize(("question", "lead"), LEADS)
+def test_the_first_sentence_answers_the_question(
+    knowledge_service: Signpost, question: str, lead: str
+) -> None:
+    response = knowledge_service.answering.ask(AskRequest(question=question))
+    assert response.answered, response.answer
+    sentences = answer_sentences(response.answer)
+    assert re.search(lead, sentences[0][0]), sentences[0][0]
+    # nothing said twice: no two sentences share two figures or most of their words
+    texts = [t for t, _ in sentences]
+    assert len(set(texts)) == len(texts)
+    # another UK nation's rules stay out of a question about Wales
+    if "Wales" in question:
+        assert "Scotland" not in response.answer
+        assert "Northern Ireland" not in response.answer
+
+
+def test_a_definition_alone_does_not_answer_a_question_it_does_not_define(
+    knowledge_service: Signpost,
+) -> None:
+    """ "Can a PA drive my client?" finds only what a PA is: not an answer, so a gap."""
+    response = knowledge_service.answering.ask(
+        AskRequest(question="Can a PA drive my client to appointments?")
+    )
+    assert not response.answered or not response.answer.split("[1]")[0].rstrip().endswith(
+        "usually paid with a direct payment."
+    )
+
+
+def test_confidence_tracks_the_lead_and_weak_answers_reach_the_gaps_list(
+    knowledge_service: Signpost,
+) -> None:
+    """On the tuning part, answers whose first sentence holds the expected fact score higher
+    on average than those whose first sentence misses it; an answer below LOW_CONFIDENCE is
+    listed for trainers as weak, though it was answered; the knowledge base does not say
+    whether a PA may drive the person, so that question reaches trainers either way."""
+    parts, _ = run_eval(knowledge_service, load_questions(DEFAULT_QUESTIONS))
+    tuning = parts["tuning"]
+    assert tuning["confidence_lead_right"] > tuning["confidence_lead_wrong"]
+    assert tuning["confidence_auc"] > 0.55
+    question = "Can a PA drive my client to hospital appointments in her car?"
+    response = knowledge_service.answering.ask(AskRequest(question=question))
+    assert not response.answered or response.confidence < LOW_CONFIDENCE
+    assert question in {g.question for g in knowledge_service.activity.gaps()}

@@ -3,6 +3,7 @@ titles and subheadings, and the survey figure behind Signpost's mission is answe
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -50,4 +51,49 @@ def test_the_skills_figure_is_answered_from_the_real_article(
     assert response.answered
     assert "49%" in response.answer
     assert "000-a9f5712e992cce14" in {c.doc_id for c in response.citations}
+    assert_truthful(service, response)
+
+
+def test_real_articles_are_labelled_as_articles_and_rare_names_are_answered(
+    tmp_path: Path, embedder: Embedder, shared_corpus: Path
+) -> None:
+    """Uploaded with no front matter, a news article is an "article", never guidance; a case
+    named word for word ("R(B) v Cornwall") is answered from it although the cosine similarity
+    is low; and the near-domain question beside it is still refused."""
+    service = build_services(
+        Settings(data_dir=tmp_path / "data", _env_file=None), embedder=embedder
+    )
+    for path in sorted(shared_corpus.glob("*.txt")):
+        service.curation.upload(path.read_bytes(), "text", filename=path.name, metadata={})
+    kinds = {service.index.records()[d].genre for d in service.index.records()}
+    assert kinds <= {"article", "document"}
+    response = service.answering.ask(AskRequest(question="What happened in R(B) v Cornwall?"))
+    assert response.answered, response.answer
+    assert "R(B) v Cornwall" in response.answer.split("[1]")[0]
+    assert response.citations[0].kind == "article"
+    assert response.answer.startswith("Article: ")
+    assert "guidance" not in response.answer.lower()
+    assert_truthful(service, response)
+    refused = service.answering.ask(AskRequest(question="How much is a dog licence?"))
+    assert not refused.answered
+
+
+def test_first_person_journalism_is_attributed(
+    tmp_path: Path, embedder: Embedder, shared_corpus: Path
+) -> None:
+    service = build_services(
+        Settings(data_dir=tmp_path / "data", _env_file=None), embedder=embedder
+    )
+    path = shared_corpus / "001_6304fa13fbf2734b.txt"
+    service.curation.upload(
+        path.read_bytes(),
+        "text",
+        filename=path.name,
+        metadata={"publisher": "Community Care", "published": "2010-05-20"},
+    )
+    response = service.answering.ask(
+        AskRequest(question="What share saw the impact of personalisation as negative?")
+    )
+    assert response.answered
+    assert not re.search(r"\b[Oo]ur (?:latest )?survey", response.answer)
     assert_truthful(service, response)
