@@ -82,7 +82,16 @@ _RULE = re.compile(
     r"only|unless|no longer|not)\b",
     re.I,
 )
-_DEFINITION = re.compile(r"^(?:An?|The)\s+[\w()' -]{2,50}?\s+(?:is|are|means)\s+(?:an?|the)\b")
+_DEFINITION = re.compile(
+    r"^(?:An?|The)\s+([\w()' -]{2,50}?)\s+(?:is|are|means)\s+(?:an?|the|someone|\w+ing)\b"
+)
+# what a "what is ..." question asks to have defined: "an authorised person" in "What is an
+# authorised person for direct payments?"
+_DEFINED_IN_QUESTION = re.compile(
+    r"^\s*what(?:'s| is| are| does)\s+(?:an?\s+|the\s+)?(.+?)"
+    r"(?:\s+(?:for|in|under|when|with|mean)\b.*)?\s*\??\s*$",
+    re.I,
+)
 # a sentence that qualifies the one before it: kept beside the rule it qualifies
 _QUALIFIER = re.compile(r"^(?:The exception|Unless|However|But|Except|Even so|If)\b")
 _NUMERIC_QUESTION = re.compile(
@@ -107,6 +116,7 @@ class Sentence:
     similarity: float | None = None  # cosine with the question; None without sentence vectors
     relevance: float = 0.0  # how much it bears on the question (meaning and words)
     contradicts: bool = False  # states the rule for the opposite case to the question's
+    defines: bool | None = None  # defines the term a "what is" question asks (None: no definition)
 
 
 @dataclass
@@ -242,6 +252,7 @@ class ExtractiveComposer:
         for s in sentences:
             s.overlap = _overlap(s.terms, q_terms, weights)
             s.relevance = self._relevance(s, q_terms, kinds, weights)
+            s.defines = self._defines_asked_term(s, question) if "define" in kinds else None
             s.score = s.relevance + self._kind_bonus(s, kinds) + s.prior
             s.score += 0.05 / (1 + s.position)  # leading sentences tend to state the point
             s.contradicts = contradicts(question, s.text)
@@ -346,6 +357,8 @@ class ExtractiveComposer:
             bonus += 0.2
         if "define" in kinds and _DEFINES.search(s.text):
             bonus += 0.15
+        if "define" in kinds and s.defines is not None:  # the definition of the term asked
+            bonus += 0.2 if s.defines else -0.1  # ... or of another term in the question
         if "yesno" in kinds and _RULE.search(s.text):
             bonus += 0.1
         if "define" not in kinds and _DEFINITION.match(s.text):
@@ -451,6 +464,16 @@ class ExtractiveComposer:
         said = nations_named(f"{s.heading or ''} {s.text}")
         return bool(said) and not set(said) & set(nations)
 
+    def _defines_asked_term(self, s: Sentence, question: str) -> bool | None:
+        """True when the sentence defines the term a "what is" question asks about, False
+        when it defines some other term, None when it defines nothing."""
+        defined = _DEFINITION.match(s.text)
+        asked = _DEFINED_IN_QUESTION.match(question)
+        if defined is None or asked is None:
+            return None
+        term, wanted = self.tokenize([defined.group(1), asked.group(1)])
+        return bool(term) and (set(term) <= set(wanted) or set(wanted) <= set(term))
+
     def _document(self, s: Sentence) -> str:
         return self._doc_ids[s.passage]
 
@@ -483,7 +506,7 @@ class ExtractiveComposer:
         for s in chosen:
             n = numbers.setdefault(s.passage, len(numbers) + 1)
             text = attributed(s.text, passages[s.passage].record)
-            text = text if text[-1] in '.!?"”’)' else text + "."
+            text = text if text[-1] in '.!?:"”’)' else text + "."
             if s.passage not in focus:  # the first sentence from a source says what it is
                 label = kind_label(passages[s.passage].record)
                 if label != last_label:
