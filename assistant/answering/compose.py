@@ -265,8 +265,8 @@ class ExtractiveComposer:
             )
         self._doc_ids = [p.record.doc_id for p in passages]
         chosen = self._select(sentences, q_terms, kinds, nations_named(question))
-        if "define" not in kinds and all(_DEFINITION.match(c.text) for c in chosen):
-            chosen = []  # only a definition of a term in the question: that answers nothing
+        if "yesno" in kinds and all(_DEFINITION.match(c.text) for c in chosen):
+            chosen = []  # "can a PA drive?" is not answered by what a PA is
         if not chosen:
             return Composition(ABSTAIN_MESSAGE, False, self.confidence(passages, best_overlap), [])
         answer, citations = self._render(chosen, passages)
