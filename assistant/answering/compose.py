@@ -138,7 +138,7 @@ CONTRADICTION_PENALTY = 0.6
 # with IDF-weighted words)
 MEANING_WEIGHT = 0.5
 WORDS_WEIGHT = 0.3
-DEFINITION_ASIDE = 0.1  # "A direct payment is ..." rarely answers a question that is not "what is"
+DEFINITION_ASIDE = 0.25  # "A direct payment is ..." rarely answers a question that is not "what is"
 # a sentence is off the point below this relevance, or below this share of the lead's
 RELEVANCE_FLOOR = 0.25
 RELEVANCE_SHARE = 0.5
