@@ -19,7 +19,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
 _EMPHASIS = re.compile(r"\*\*|__|`")
-LIST_UNIT_WORDS = 120
+LIST_UNIT_WORDS = 150
 
 
 def _sentences(paragraph: str) -> list[str]:

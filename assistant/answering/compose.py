@@ -306,7 +306,7 @@ class ExtractiveComposer:
             for position, (text, terms) in enumerate(zip(texts, tokens[:-1], strict=True)):
                 words = len(text.split())
                 is_list = text.count("; ") >= 2 or text.count(", ") >= 4
-                longest = 130 if is_list else 90
+                longest = 170 if is_list else 90
                 if words < 4 or words > longest or (words < 10 and not _ENDS_SENTENCE.search(text)):
                     continue  # headings, fragments, run-on table rows
                 if position == 0 and not _STARTS_SENTENCE.match(text):
