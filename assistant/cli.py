@@ -11,7 +11,7 @@ import logging
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -138,6 +138,12 @@ def ask(
     if as_json:
         _echo_json(response.model_dump())
         return
+    _print_answer(response)
+
+
+def _print_answer(response: Any) -> None:
+    if response.interpreted_as:
+        typer.echo(f"Answering: {response.interpreted_as}")
     typer.echo(response.answer)
     if response.citations:
         typer.echo("\nSources:")
@@ -148,6 +154,37 @@ def ask(
             typer.echo(f"  [{c.n}] {c.title}{where} ({c.source_type}{date}){url}")
     for notice in response.notices:
         typer.echo(f"\nNote: {notice}")
+
+
+@app.command()
+def chat() -> None:
+    """Ask questions one after another in the terminal; follow-ups ("what if she lives with
+    her?") are read with the earlier questions, as on every surface. An empty line or
+    "new" starts a new conversation; Ctrl-D or "quit" ends."""
+    from assistant.schemas import TEXT_MAX_CHARS, AskRequest
+
+    service = _service()
+    conversation: str | None = None
+    typer.echo('Ask a question ("new" starts afresh, "quit" or Ctrl-D ends).')
+    while True:
+        try:
+            line = input("\n> " if sys.stdin.isatty() else "").strip()
+        except EOFError:
+            break
+        if line.lower() in ("quit", "exit"):
+            break
+        if not line or line.lower() == "new":
+            conversation = None
+            typer.echo("(new conversation)")
+            continue
+        if len(line) > TEXT_MAX_CHARS:
+            typer.echo(f"That is {len(line):,} characters; the limit is {TEXT_MAX_CHARS:,}.")
+            continue
+        response = service.answering.ask(
+            AskRequest(question=line, conversation_id=conversation), surface="cli"
+        )
+        conversation = response.conversation_id
+        _print_answer(response)
 
 
 @app.command()
@@ -179,11 +216,12 @@ def evaluate(
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Run the golden question set and print retrieval and answer metrics."""
-    from assistant.evaluation.golden import DEFAULT_QUESTIONS, load_questions, run_eval
+    """Run the golden question set and print retrieval and answer metrics (single questions
+    and, apart, the follow-up turns of its conversations)."""
+    from assistant.evaluation.golden import DEFAULT_QUESTIONS, load_golden, run_eval
 
-    golden = load_questions(questions or DEFAULT_QUESTIONS)
-    parts, results = run_eval(_service(), golden)
+    golden = load_golden(questions or DEFAULT_QUESTIONS)
+    parts, results = run_eval(_service(), golden.questions, golden.conversations)
     if as_json:
         _echo_json(parts | {"failures": [r.__dict__ for r in results if _failed(r)]})
         return
@@ -201,9 +239,11 @@ def evaluate(
                 )
             )
             typer.echo(f"  miss ({result.split}): {result.question}  ({why})")
-    typer.echo(f"{'':>26}{'tuning':>10}{'held-out':>10}{'all':>10}")
+    columns = [("tuning", "tuning"), ("heldout", "held-out"), ("all", "all")]
+    columns += [(p, p.replace("followup_", "f-up ")) for p in parts if p.startswith("followup_")]
+    typer.echo(f"{'':>26}" + "".join(f"{label:>12}" for _, label in columns))
     for key in parts["all"]:
-        row = "".join(f"{parts[p][key]!s:>10}" for p in ("tuning", "heldout", "all"))
+        row = "".join(f"{parts[p].get(key, '')!s:>12}" for p, _ in columns)
         typer.echo(f"{key:>26}{row}")
 
 

@@ -37,6 +37,7 @@ class ErrorCode(StrEnum):
     DOCUMENT_NOT_FOUND = "document_not_found", 404
     QUESTION_NOT_FOUND = "question_not_found", 404
     FEEDBACK_NOT_FOUND = "feedback_not_found", 404
+    CONVERSATION_NOT_FOUND = "conversation_not_found", 404
     METHOD_NOT_ALLOWED = "method_not_allowed", 405
     NOT_ACCEPTABLE = "not_acceptable", 406
     # the body

@@ -66,10 +66,21 @@ class Filters(BaseModel):
         return not self.topics and not self.source_types
 
 
+ConversationId = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="Returned by every answer; pass it back to ask a follow-up. Unknown or "
+        "expired: 404 conversation_not_found.",
+    ),
+]
+
+
 class AskRequest(BaseModel):
     question: Question
     top_k: int = Field(default=5, ge=1, le=20)
     filters: Filters = Field(default_factory=Filters)
+    conversation_id: ConversationId | None = None
 
 
 class SearchRequest(BaseModel):
@@ -107,8 +118,20 @@ class Citation(BaseModel):
     score: float
 
 
+class Verified(BaseModel):
+    answer_id: str
+    verified_on: str
+
+
 class AskResponse(BaseModel):
     question_id: str
+    conversation_id: str = Field(description="Pass it back with the next question to follow up.")
+    interpreted_as: str | None = Field(
+        default=None,
+        description="The question as understood, when a follow-up was read with the earlier "
+        "turns (shown on every surface so it can be corrected).",
+    )
+    verified: Verified | None = None
     answer: str
     answered: bool
     confidence: float = Field(ge=0.0, le=1.0)

@@ -134,3 +134,39 @@ def test_slack_socket_mode_needs_its_tokens(tmp_path: Path) -> None:
     assert result.stderr.strip() == (
         "signpost: error: Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN"
     )
+
+
+def test_chat_reads_follow_ups_with_the_earlier_question(tmp_path: Path) -> None:
+    (tmp_path / "knowledge").mkdir()
+    source = Path(__file__).resolve().parents[1] / "knowledge" / "direct-payments"
+    write(
+        tmp_path / "knowledge" / "dp-family.md",
+        (source / "dp-paying-family-members.md").read_text(encoding="utf-8"),
+    )
+    assert run(tmp_path, "sync").returncode == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGNPOST_", "SLACK_"))} | {
+        "HF_HUB_OFFLINE": "1",
+        "SIGNPOST_DATA_DIR": str(tmp_path / "data"),
+        "SIGNPOST_KNOWLEDGE_DIR": str(tmp_path / "knowledge"),
+    }
+    lines = [
+        "Can my client pay her daughter as her PA with a direct payment?",
+        "what if she lives with her?",
+        "new",
+        "what if she lives with her?",
+        "quit",
+    ]
+    chat = subprocess.run(
+        [sys.executable, "-m", "assistant", "chat"],
+        input="\n".join(lines) + "\n",
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert chat.returncode == 0, chat.stderr
+    assert chat.stdout.count("Answering: what if the daughter lives with her") == 1
+    assert "(new conversation)" in chat.stdout
+    after_follow_up = chat.stdout.split("Answering:", 1)[1]
+    assert "same household" in after_follow_up.split("[1]")[0]

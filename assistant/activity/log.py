@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.activity.models import (
+    ConversationTurnRow,
     FeedbackRow,
     QuestionRow,
     RevokedSessionRow,
@@ -46,6 +47,21 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 #: part of the golden set: about one answer in six falls below it, and those hold 7 of the 25
 #: answers whose first sentence missed the expected fact.
 LOW_CONFIDENCE = 0.55
+
+
+#: A conversation with no new question for this long is over: continuing it is a 404.
+CONVERSATION_IDLE = dt.timedelta(hours=12)
+#: How many earlier turns a follow-up is read against.
+CONVERSATION_TURNS = 3
+
+
+@dataclass
+class ConversationTurn:
+    question: str  # redacted
+    interpreted_as: str | None
+    subjects: list[str]
+    cited_doc_ids: list[str]
+    answered: bool
 
 
 @dataclass
@@ -253,6 +269,77 @@ class ActivityLog:
             ) from exc
         return True
 
+    def conversation(
+        self, conversation_id: str, *, must_exist: bool = True
+    ) -> list[ConversationTurn]:
+        """The last turns of a conversation, oldest first. Unknown, or idle longer than
+        CONVERSATION_IDLE: NotFoundError (a 404), never a silent fresh start; with
+        `must_exist=False` (a Slack thread, whose id is derived) an empty list instead."""
+        with self._guard(), self._session() as session:
+            rows = (
+                session.execute(
+                    select(ConversationTurnRow)
+                    .where(ConversationTurnRow.conversation_id == conversation_id)
+                    .order_by(ConversationTurnRow.turn.desc())
+                    .limit(CONVERSATION_TURNS)
+                )
+                .scalars()
+                .all()
+            )
+        idle = bool(rows) and _aware(rows[0].asked_at) < dt.datetime.now(dt.UTC) - CONVERSATION_IDLE
+        if (not rows or idle) and must_exist:
+            raise NotFoundError(
+                ErrorCode.CONVERSATION_NOT_FOUND,
+                f"conversation {conversation_id!r} is unknown or has expired "
+                f"(after {int(CONVERSATION_IDLE.total_seconds() // 3600)} hours without a "
+                "question): ask without a conversation_id to start a new one",
+            )
+        if idle:
+            return []
+        return [
+            ConversationTurn(
+                question=r.question,
+                interpreted_as=r.interpreted_as,
+                subjects=[x for x in r.subjects.split("|") if x],
+                cited_doc_ids=[x for x in r.cited_doc_ids.split(",") if x],
+                answered=r.answered,
+            )
+            for r in reversed(rows)
+        ]
+
+    def add_turn(
+        self,
+        conversation_id: str,
+        question: str,
+        *,
+        interpreted_as: str | None,
+        subjects: list[str],
+        cited_doc_ids: list[str],
+        answered: bool,
+    ) -> None:
+        """Append a (redacted) question to a conversation, starting it if new."""
+        with self._guard(), self.engine.begin() as conn:
+            last = conn.execute(
+                select(func.max(ConversationTurnRow.turn)).where(
+                    ConversationTurnRow.conversation_id == conversation_id
+                )
+            ).scalar()
+            conn.execute(
+                insert(ConversationTurnRow),
+                [
+                    {
+                        "conversation_id": conversation_id,
+                        "turn": (last or 0) + 1,
+                        "asked_at": dt.datetime.now(dt.UTC),
+                        "question": question,
+                        "interpreted_as": interpreted_as,
+                        "subjects": "|".join(subjects),
+                        "cited_doc_ids": ",".join(cited_doc_ids),
+                        "answered": answered,
+                    }
+                ],
+            )
+
     def remember_thread(self, channel: str, thread_ts: str) -> None:
         with self._guard(), self._session() as session, session.begin():
             if session.get(SlackThreadRow, (channel, thread_ts)) is None:
@@ -378,6 +465,9 @@ class ActivityLog:
             session.execute(delete(SlackEventRow).where(SlackEventRow.seen_at < cutoff))
             session.execute(delete(SlackThreadRow).where(SlackThreadRow.created_at < cutoff))
             session.execute(delete(SlackAnswerRow).where(SlackAnswerRow.created_at < cutoff))
+            session.execute(
+                delete(ConversationTurnRow).where(ConversationTurnRow.asked_at < cutoff)
+            )
             now = dt.datetime.now(dt.UTC)
             session.execute(delete(RevokedSessionRow).where(RevokedSessionRow.expires_at < now))
         return int(questions or 0), int(feedback or 0)
@@ -423,3 +513,8 @@ def _iso(value: dt.datetime | None) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.isoformat()
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes (stored as UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

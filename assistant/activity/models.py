@@ -76,3 +76,20 @@ class SlackAnswerRow(Base):
     question_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     response: Mapped[str] = mapped_column(Text)  # the AskResponse as JSON (no question text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ConversationTurnRow(Base):
+    """One question of a conversation, redacted, with what follow-ups need from it: how it
+    was understood and its subjects. In the database, so any replica can continue it."""
+
+    __tablename__ = "conversation_turns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
+    turn: Mapped[int] = mapped_column(Integer)
+    asked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    question: Mapped[str] = mapped_column(Text)  # redacted
+    interpreted_as: Mapped[str | None] = mapped_column(Text, nullable=True)
+    subjects: Mapped[str] = mapped_column(Text, default="")  # "|"-separated subject phrases
+    cited_doc_ids: Mapped[str] = mapped_column(Text, default="")
+    answered: Mapped[bool] = mapped_column(Boolean)

@@ -10,7 +10,7 @@ import time
 import uuid
 from collections.abc import Callable
 
-from assistant.activity.log import ActivityLog
+from assistant.activity.log import ActivityLog, ConversationTurn
 from assistant.answering.compose import (
     ABSTAIN_MESSAGE,
     NO_DOCUMENTS_MESSAGE,
@@ -18,6 +18,7 @@ from assistant.answering.compose import (
     Composition,
     ExtractiveComposer,
 )
+from assistant.answering.followup import Resolution, resolve
 from assistant.answering.llm import LLMComposer, LLMError
 from assistant.answering.query import (
     condition_terms,
@@ -78,13 +79,25 @@ class AnsweringService:
         self.llm = llm
 
     # -- answering ------------------------------------------------------------------------
-    def ask(self, request: AskRequest, *, surface: str = "api") -> AskResponse:
+    def ask(
+        self, request: AskRequest, *, surface: str = "api", start_conversation: bool = False
+    ) -> AskResponse:
         """Answer a question. Personal data is removed first: the redacted text is what is
-        retrieved with, stored, and (when configured) sent to the LLM."""
-        return self.answer_with_passages(request, surface=surface)[0]
+        retrieved with, stored, and (when configured) sent to the LLM. With a conversation_id
+        the question is read with that conversation's earlier turns (a follow-up); an unknown
+        or expired id is a NotFoundError unless `start_conversation` (a Slack thread, whose id
+        is derived from the thread) starts it."""
+        return self.answer_with_passages(
+            request, surface=surface, start_conversation=start_conversation
+        )[0]
 
     def answer_with_passages(
-        self, request: AskRequest, *, surface: str = "api", record: bool = True
+        self,
+        request: AskRequest,
+        *,
+        surface: str = "api",
+        record: bool = True,
+        start_conversation: bool = False,
     ) -> tuple[AskResponse, list[Passage]]:
         """`ask`, also returning the retrieved passages (for evaluation). With `record=False`
         the question is not logged (evaluation runs must not show up as knowledge gaps)."""
@@ -92,11 +105,18 @@ class AnsweringService:
         passages: list[Passage] = []
         question_id = uuid.uuid4().hex
         redaction = redact(request.question)
+        conversation_id = request.conversation_id or uuid.uuid4().hex
+        turns = (
+            self.activity.conversation(conversation_id, must_exist=not start_conversation)
+            if request.conversation_id
+            else []
+        )
+        resolution = self._resolve(redaction.text, turns)
         # an unreachable index raises StoreUnavailable; each surface reports it (HTTP: 503)
         if not self.index.records():
             composition = Composition(NO_DOCUMENTS_MESSAGE, False, 0.0, [])
         else:
-            query = self._query(redaction.text)
+            query = self._query(resolution.text)
             query = f"{query} {condition_terms(query)}".strip()
             if safeguarding_notice(redaction.text):
                 passages, composition = self._safeguarding_answer(query, request)
@@ -107,13 +127,23 @@ class AnsweringService:
                 if named:  # a rare name matched word for word: strong evidence after all
                     composition = self.composer.compose(query, named, require_evidence=False)
             if composition.answered and self.llm is not None:
-                composition = self._with_llm(redaction.text, passages, composition)
+                composition = self._with_llm(
+                    resolution.interpreted_as or redaction.text, passages, composition
+                )
         composition.notices[:0] = self._notices(redaction, composition, passages)
         scoped = composition.answered or in_scope(
             redaction.text, max((p.similarity for p in passages), default=0.0)
         )
         if passages and not scoped:
             composition.answer = OUT_OF_SCOPE_MESSAGE
+        self.activity.add_turn(
+            conversation_id,
+            redaction.text,
+            interpreted_as=resolution.interpreted_as,
+            subjects=resolution.subjects,
+            cited_doc_ids=list(dict.fromkeys(c.doc_id for c in composition.citations)),
+            answered=composition.answered,
+        )
         if record:
             self.activity.record_question(
                 question_id,
@@ -138,6 +168,8 @@ class AnsweringService:
         )
         response = AskResponse(
             question_id=question_id,
+            conversation_id=conversation_id,
+            interpreted_as=resolution.interpreted_as,
             answer=composition.answer,
             answered=composition.answered,
             confidence=composition.confidence,
@@ -147,6 +179,10 @@ class AnsweringService:
         for observe in self.observers:
             observe(response, surface)
         return response, passages
+
+    def _resolve(self, text: str, turns: list[ConversationTurn]) -> Resolution:
+        """A follow-up read with the earlier turns (by rule; see followup.py)."""
+        return resolve(text, turns)
 
     def warm_up(self) -> None:
         """Load the model, the lexical index and the chunks now rather than on the first

@@ -30,8 +30,23 @@ class GoldenQuestion(BaseModel):
     split: Literal["tuning", "heldout"] = "tuning"
 
 
+class GoldenTurn(BaseModel):
+    question: str = Field(min_length=1)
+    expected_docs: list[str] = Field(default_factory=list)
+    facts: list[str] = Field(default_factory=list)
+    in_scope: bool = True
+
+
+class GoldenConversation(BaseModel):
+    """Turns asked in order in one conversation; the later ones test follow-up reading."""
+
+    turns: list[GoldenTurn] = Field(min_length=2)
+    split: Literal["tuning", "heldout"] = "tuning"
+
+
 class GoldenSet(BaseModel):
     questions: list[GoldenQuestion] = Field(min_length=1)
+    conversations: list[GoldenConversation] = Field(default_factory=list)
 
 
 @dataclass
@@ -56,9 +71,13 @@ class QuestionResult:
 
 
 def load_questions(path: Path) -> list[GoldenQuestion]:
+    return load_golden(path).questions
+
+
+def load_golden(path: Path) -> GoldenSet:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return GoldenSet.model_validate(raw).questions
+        return GoldenSet.model_validate(raw)
     except OSError as exc:
         raise SignpostError(
             ErrorCode.BAD_QUESTIONS, f"cannot read {path}: {exc.strerror}"
@@ -81,10 +100,18 @@ def citations_valid(response: AskResponse) -> bool:
     return used == set(numbers)
 
 
-def evaluate_one(service: Signpost, item: GoldenQuestion, top_k: int = 5) -> QuestionResult:
+def evaluate_one(
+    service: Signpost,
+    item: GoldenQuestion,
+    top_k: int = 5,
+    conversation_id: str | None = None,
+) -> tuple[QuestionResult, str]:
+    """One question's result, and the conversation id its answer carries."""
     started = time.perf_counter()
     response, passages = service.answering.answer_with_passages(
-        AskRequest(question=item.question, top_k=top_k), surface="eval", record=False
+        AskRequest(question=item.question, top_k=top_k, conversation_id=conversation_id),
+        surface="eval",
+        record=False,
     )
     ms = (time.perf_counter() - started) * 1000
     ranked = list(dict.fromkeys(p.record.doc_id for p in passages))
@@ -92,7 +119,7 @@ def evaluate_one(service: Signpost, item: GoldenQuestion, top_k: int = 5) -> Que
     answer = response.answer.lower() if response.answered else ""
     missing = [f for f in item.facts if f.lower() not in answer]
     checks = answer_checks(response, item) if response.answered else {}
-    return QuestionResult(
+    result = QuestionResult(
         question=item.question,
         in_scope=item.in_scope,
         answered=response.answered,
@@ -106,6 +133,21 @@ def evaluate_one(service: Signpost, item: GoldenQuestion, top_k: int = 5) -> Que
         confidence=response.confidence,
         **checks,
     )
+    return result, response.conversation_id
+
+
+def evaluate_conversation(
+    service: Signpost, conversation: GoldenConversation
+) -> list[QuestionResult]:
+    """Each turn in order, in one conversation; results for the follow-up turns (2nd on)."""
+    conversation_id: str | None = None
+    results = []
+    for n, turn in enumerate(conversation.turns):
+        item = GoldenQuestion(**turn.model_dump(), split=conversation.split)
+        result, conversation_id = evaluate_one(service, item, conversation_id=conversation_id)
+        if n:
+            results.append(result)
+    return results
 
 
 _SENTENCE = re.compile(r"(.+?)((?:\s*\[\d+\])+)(?=\s|$)")
@@ -225,12 +267,24 @@ def calibration(results: list[QuestionResult]) -> dict[str, float]:
 
 
 def run_eval(
-    service: Signpost, questions: list[GoldenQuestion]
+    service: Signpost,
+    questions: list[GoldenQuestion],
+    conversations: list[GoldenConversation] | None = None,
 ) -> tuple[dict[str, dict[str, float | int]], list[QuestionResult]]:
+    """Single questions (parts tuning / heldout / all) and, apart, the follow-up turns of the
+    conversations (parts followup_tuning / followup_heldout)."""
     if not service.index.records():
         raise SignpostError(
             ErrorCode.EMPTY_INDEX, "the index is empty: run `signpost ingest knowledge/`"
         )
     service.answering.warm_up()
-    results = [evaluate_one(service, q) for q in questions]
-    return summarise_parts(results), results
+    results = [evaluate_one(service, q)[0] for q in questions]
+    parts = summarise_parts(results)
+    if conversations:
+        follow_ups = [r for c in conversations for r in evaluate_conversation(service, c)]
+        for split in ("tuning", "heldout"):
+            parts[f"followup_{split}"] = summarise([r for r in follow_ups if r.split == split])
+        results += [
+            QuestionResult(**{**r.__dict__, "split": f"followup_{r.split}"}) for r in follow_ups
+        ]
+    return parts, results

@@ -52,7 +52,20 @@ def source_line(c: Citation) -> str:
 
 
 def answer_blocks(response: AskResponse, *, shareable: bool = False) -> list[Block]:
-    blocks: list[Block] = [
+    blocks: list[Block] = []
+    if response.interpreted_as:  # a follow-up read with the thread: say how, so it can be fixed
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": f"Answering: _{escape(response.interpreted_as)}_",
+                    }
+                ],
+            }
+        )
+    blocks += [
         {
             "type": "section",
             "text": {
@@ -124,6 +137,8 @@ def answer_blocks(response: AskResponse, *, shareable: bool = False) -> list[Blo
 
 def fallback_text(response: AskResponse) -> str:
     """Plain text for notifications and clients without blocks."""
+    if response.interpreted_as:
+        return f"Answering: {response.interpreted_as}\n{response.answer}"[:3000]
     return response.answer[:3000]
 
 

@@ -3,6 +3,7 @@ a thread the bot answered (no new mention needed)."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from typing import Any
@@ -46,7 +47,12 @@ def answer_in_thread(
             )
             return
         response = ctx.answering.ask(
-            AskRequest(question=question[:TEXT_MAX_CHARS]), surface="slack"
+            AskRequest(
+                question=question[:TEXT_MAX_CHARS],
+                conversation_id=thread_conversation(channel, thread_ts),
+            ),
+            surface="slack",
+            start_conversation=True,
         )
         if thread_ts:  # before the answer shows: a quick follow-up must find the thread ours
             ctx.activity.remember_thread(channel, thread_ts)
@@ -71,6 +77,13 @@ def answer_in_thread(
             logger.exception("could not post the apology", extra={"reference": reference})
     finally:
         _react(client, "reactions_remove", channel, react_ts)
+
+
+def thread_conversation(channel: str, thread_ts: str | None) -> str:
+    """A thread is a conversation (a direct message channel's top level is one too): its id
+    is derived from the thread, so follow-ups there survive restarts and reach any replica."""
+    key = f"{channel}:{thread_ts or 'top'}"
+    return f"slack-{hashlib.sha256(key.encode()).hexdigest()[:32]}"
 
 
 def on_mention(ctx: SlackContext, event: dict[str, Any], client: WebClient) -> None:

@@ -22,6 +22,7 @@ from assistant.evaluation.golden import (
     DEFAULT_QUESTIONS,
     answer_sentences,
     citations_valid,
+    load_golden,
     load_questions,
     run_eval,
 )
@@ -67,6 +68,29 @@ def test_golden_set_is_big_varied_and_split() -> None:
     assert {d for q in in_scope for d in q.expected_docs} <= known
 
 
+def test_the_golden_set_has_conversations_of_every_kind() -> None:
+    """At least 40 two- and three-turn conversations: follow-ups that need the earlier turn,
+    follow-ups that change topic, and follow-ups that leave the knowledge base; some held out."""
+    conversations = load_golden(DEFAULT_QUESTIONS).conversations
+    assert len(conversations) >= 40
+    assert sum(1 for c in conversations if c.split == "heldout") >= 15
+    assert any(len(c.turns) == 3 for c in conversations)
+    later = [t for c in conversations for t in c.turns[1:]]
+    assert sum(1 for t in later if not t.in_scope) >= 5
+
+
+def test_follow_ups_meet_the_thresholds(knowledge_service: Signpost) -> None:
+    """On the tuning conversations' follow-up turns; single questions stay as they were (the
+    test above), and the held-out conversations are reported by `signpost eval`."""
+    golden = load_golden(DEFAULT_QUESTIONS)
+    tuning = [c for c in golden.conversations if c.split == "tuning"]
+    parts, _ = run_eval(knowledge_service, golden.questions[:1], tuning)
+    follow_ups = parts["followup_tuning"]
+    assert follow_ups["hit@5"] >= 0.95, follow_ups
+    assert follow_ups["fact_recall"] >= 0.85, follow_ups
+    assert follow_ups["abstention_accuracy"] >= 0.95, follow_ups
+
+
 def _added_tuning() -> list[object]:
     """The tuning questions added with the held-out part, some of them retrieval-only."""
     questions = load_questions(DEFAULT_QUESTIONS)
@@ -97,7 +121,12 @@ def test_citation_validity_catches_broken_answers() -> None:
 
     def response(answer: str, citations: list[Citation]) -> AskResponse:
         return AskResponse(
-            question_id="q", answer=answer, answered=True, confidence=1.0, citations=citations
+            question_id="q",
+            conversation_id="c",
+            answer=answer,
+            answered=True,
+            confidence=1.0,
+            citations=citations,
         )
 
     assert citations_valid(response("A fact [1].", [citation]))
@@ -133,6 +162,13 @@ def test_signpost_eval_command_prints_json(tmp_path: Path, knowledge_service: Si
         "    split: heldout\n"
         "    expected_docs: [dp-monitoring-and-review]\n"
         "    facts: ['six months']\n"
+        "conversations:\n"
+        "  - turns:\n"
+        "      - question: When is a direct payment first reviewed?\n"
+        "        expected_docs: [dp-monitoring-and-review]\n"
+        "      - question: and after that?\n"
+        "        expected_docs: [dp-monitoring-and-review]\n"
+        "        facts: ['12 months']\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNPOST_")} | {
         "HF_HUB_OFFLINE": "1",
@@ -158,7 +194,16 @@ def test_signpost_eval_command_prints_json(tmp_path: Path, knowledge_service: Si
     )
     assert result.returncode == 0, result.stderr
     body = json.loads(result.stdout)
-    assert set(body) == {"tuning", "heldout", "all", "failures"}
+    assert set(body) == {
+        "tuning",
+        "heldout",
+        "all",
+        "followup_tuning",
+        "followup_heldout",
+        "failures",
+    }
+    assert body["followup_tuning"]["questions"] == 1  # the follow-up turn, apart
+    assert body["followup_tuning"]["fact_recall"] == 1.0
     assert body["tuning"]["questions"] == 2
     assert body["heldout"]["questions"] == 1
     for part in ("tuning", "heldout"):

@@ -11,6 +11,7 @@ from assistant.slack.blocks import (
     SHARE,
     answer_blocks,
     comment_modal,
+    fallback_text,
     linked_answer,
 )
 
@@ -33,6 +34,7 @@ def _citation(n: int, url: str | None) -> Citation:
 def _response(answered: bool = True, notices: list[str] | None = None) -> AskResponse:
     return AskResponse(
         question_id="q1",
+        conversation_id="c1",
         answer="Relatives can be paid if necessary [1]. Reviews within 6 months [2].",
         answered=answered,
         confidence=0.8,
@@ -71,3 +73,14 @@ def test_comment_modal_carries_the_feedback_id() -> None:
     modal = comment_modal(42)
     assert modal["private_metadata"] == "42"
     assert modal["blocks"][0]["optional"] is True
+
+
+def test_a_follow_up_says_how_it_was_read() -> None:
+    response = _response().model_copy(
+        update={"interpreted_as": "what if the daughter lives with her <b> (PA)?"}
+    )
+    shown = answer_blocks(response)
+    assert shown[0]["type"] == "context"
+    assert "Answering: _what if the daughter lives with her &lt;b&gt; (PA)?_" in json.dumps(shown)
+    assert fallback_text(response).startswith("Answering: what if the daughter")
+    assert answer_blocks(_response())[0]["type"] == "section"

@@ -13,9 +13,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
 
 from assistant.curation.uploads import UPLOAD_FIELDS, check_upload
-from assistant.errors import ErrorCode, SignpostError
+from assistant.errors import ErrorCode, NotFoundError, SignpostError
 from assistant.http.deps import ServiceDep, check_guess, rate_limit, signed_in
 from assistant.safety.notices import review_due
 from assistant.schemas import MARKER, TEXT_MAX_CHARS, AskRequest, FeedbackRequest, SearchRequest
@@ -126,6 +127,7 @@ def ask_submit(
     service: ServiceDep,
     question: Annotated[str, Form()] = "",
     csrf: OptionalForm = None,
+    conversation_id: OptionalForm = None,
 ) -> HTMLResponse:
     _check_csrf(request, csrf)
     rate_limit(request)
@@ -139,9 +141,17 @@ def ask_submit(
         )
         # shown back whole (never cut) so it can be shortened; nothing of it is stored
         return _page(request, "ask.html", 422, question=question, response=None, error=error)
-    response = service.answering.ask(AskRequest(question=question), surface="web")
     # the question box keeps only the redacted text: personal data is not shown back
     shown = service.answering.redacted(question)
+    try:
+        asked = AskRequest(question=question, conversation_id=conversation_id or None)
+        response = service.answering.ask(asked, surface="web")
+    except (ValidationError, NotFoundError):
+        error = (
+            "That conversation has ended (or was never started here), so your follow-up "
+            "could not be read with it. Ask it again as a new question."
+        )
+        return _page(request, "ask.html", 404, question=shown, response=None, error=error)
     return _page(request, "ask.html", question=shown, response=response)
 
 

@@ -1,0 +1,174 @@
+"""Follow-up questions read with the earlier turns, without a language model.
+
+"Can my client pay her daughter as her PA?" then "what if she lives with her?": the second
+message alone retrieves nothing useful. A message is a follow-up when it leans on what came
+before (it opens with "and", "what if", "what about"...; it says "she", "it", "they", "that";
+or it is too short to name a subject of its own). Its retrieval text is then the message, with
+"she"/"he"/"they" read as the person the earlier turn was about, plus the earlier turn's
+subjects it leaves out ("paying", "daughter", "PA", "direct payment"). A message that names a
+subject of its own and leans on nothing is a new topic: nothing is carried over.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.activity.log import ConversationTurn
+
+# Subjects a question can be about, as (pattern, the phrase carried to a follow-up). People
+# first: a follow-up's "she" or "he" is read as the last person named.
+PEOPLE: list[tuple[str, str]] = [
+    (r"daughters?", "daughter"),
+    (r"sons?", "son"),
+    (r"husband", "husband"),
+    (r"wife", "wife"),
+    (r"partner", "partner"),
+    (r"mother|mum", "mother"),
+    (r"father|dad", "father"),
+    (r"sister", "sister"),
+    (r"brother", "brother"),
+    (r"granddaughter", "granddaughter"),
+    (r"grandson", "grandson"),
+    (r"niece", "niece"),
+    (r"nephew", "nephew"),
+    (r"neighbour", "neighbour"),
+    (r"friend", "friend"),
+    (r"relatives?|family members?", "relative"),
+    (r"carers?", "carer"),
+    (r"authorised persons?", "authorised person"),
+    (r"PAs?|personal assistants?", "PA"),
+]
+TOPICS: list[tuple[str, str]] = [
+    (r"direct payments?|DPs?", "direct payment"),
+    (r"personal budgets?", "personal budget"),
+    (r"managed accounts?", "managed account"),
+    (r"individual service funds?|ISFs?", "individual service fund"),
+    (r"pre-?paid cards?", "pre-paid card"),
+    (r"DBS(?: checks?)?", "DBS check"),
+    (r"right to work", "right to work"),
+    (r"contracts?", "contract"),
+    (r"(?:workplace )?pensions?", "pension"),
+    (r"(?:employer'?s )?(?:liability )?insurance", "insurance"),
+    (r"sick pay|sickness|SSP", "sick pay"),
+    (r"holidays?", "holiday"),
+    (r"redundan(?:cy|t)", "redundancy"),
+    (r"(?:minimum|living) wage|pay rates?", "minimum wage"),
+    (r"payroll|PAYE|tax", "payroll"),
+    (r"training", "training"),
+    (r"safeguarding|abuse|neglect", "safeguarding"),
+    (r"(?:mental )?capacity", "capacity"),
+    (r"support plans?|care plans?", "support plan"),
+    (r"reviews?|monitoring", "review"),
+    (r"risks?", "risk"),
+    (r"contingency", "contingency"),
+    (r"surveys?|poll", "survey"),
+    (r"personalisation", "personalisation"),
+    (r"self-employed|employment status", "self-employed"),
+    (r"agenc(?:y|ies)", "agency"),
+    (r"financial abuse|misuse[ds]?|exploitation", "financial abuse"),
+    (r"self-directed support", "self-directed support"),
+    (r"Care Act", "Care Act"),
+    (r"Wales|Welsh", "Wales"),
+    (r"Scotland|Scottish", "Scotland"),
+    (r"Northern Ireland", "Northern Ireland"),
+]
+ACTIONS: list[tuple[str, str]] = [
+    (r"pay(?:ing|s)?|paid", "paying"),
+    (r"employ(?:ing|s|ed)?|hir(?:e|ing)|recruit(?:ing)?", "employing"),
+    (r"dismiss(?:ing|ed)?|sack(?:ing|ed)?", "dismissal"),
+    (r"stop(?:ping)?|end(?:ing)?", "ending"),
+]
+_COMPILED = [
+    (kind, re.compile(rf"\b(?:{pattern})\b", re.I), phrase)
+    for kind, table in (("person", PEOPLE), ("topic", TOPICS), ("action", ACTIONS))
+    for pattern, phrase in table
+]
+_LEANS_ON = re.compile(
+    r"^\s*(?:and|but|so|also|or|then|what if|what about|how about|if so|in that case|"
+    r"same for|does that|is that|and if)\b",
+    re.I,
+)
+_PRONOUN = re.compile(r"\b(?:she|he|they|her|him|them|it|its)\b", re.I)
+_POINTER = re.compile(r"\b(?:that|this|those|these|then|there|one)\b", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_SUBJECT_PRONOUN = re.compile(r"\b(?:she|he|they)\b", re.I)
+_WORD = re.compile(r"[A-Za-z0-9£%']+")
+SHORT_WORDS = 3  # a message this short, naming no subject of its own, leans on the last turn
+
+
+@dataclass
+class Resolution:
+    """How a message is understood: `text` is what is retrieved and answered with;
+    `interpreted_as` is set only when earlier turns were used."""
+
+    text: str
+    interpreted_as: str | None
+    subjects: list[str] = field(default_factory=list)
+
+
+def subjects_of(text: str) -> list[tuple[str, str]]:
+    """(kind, phrase) for each subject the text names, in table order, without repeats."""
+    found: list[tuple[str, str]] = []
+    for kind, pattern, phrase in _COMPILED:
+        if pattern.search(text) and (kind, phrase) not in found:
+            # "her PA" names the PA; "pay" as a noun in "sick pay" is not the action
+            if kind == "action" and phrase == "paying" and re.search(r"sick pay", text, re.I):
+                continue
+            found.append((kind, phrase))
+    found += [("topic", year) for year in dict.fromkeys(_YEAR.findall(text))]
+    return found
+
+
+def is_follow_up(message: str, own: list[tuple[str, str]]) -> bool:
+    if _LEANS_ON.search(message) or _PRONOUN.search(_strip_client(message)):
+        return True
+    names_a_topic = any(kind == "topic" for kind, _ in own) or any(
+        kind == "person" and phrase != "PA" for kind, phrase in own
+    )
+    if names_a_topic:
+        return False
+    return bool(_POINTER.search(message)) or len(_WORD.findall(message)) <= SHORT_WORDS
+
+
+def resolve(message: str, turns: list[ConversationTurn]) -> Resolution:
+    """The message as it is to be answered, given the conversation so far."""
+    own = subjects_of(message)
+    own_phrases = [p for _, p in own]
+    if not turns or not is_follow_up(message, own):
+        return Resolution(message, None, own_phrases)
+    earlier = _earlier_subjects(turns)
+    if not earlier:
+        return Resolution(message, None, own_phrases)
+    people_now = [p for k, p in own if k == "person" and p != "PA"]
+    carried = [
+        (k, p)
+        for k, p in earlier
+        if p not in own_phrases and not (k == "person" and p != "PA" and people_now)
+    ]
+    person = next((p for k, p in earlier if k == "person" and p != "PA"), None)
+    understood = message.strip()
+    if person and not people_now and _SUBJECT_PRONOUN.search(understood):
+        understood = _SUBJECT_PRONOUN.sub(f"the {person}", understood, count=1)
+    carried_phrases = [p for _, p in carried if p not in understood]
+    if not carried_phrases and understood == message.strip():
+        return Resolution(message, None, own_phrases)
+    text = f"{understood} {' '.join(carried_phrases)}".strip()
+    shown = understood.rstrip(" ?.!")
+    interpreted = f"{shown} ({', '.join(carried_phrases)})?" if carried_phrases else f"{shown}?"
+    return Resolution(text, interpreted, own_phrases + [p for _, p in carried])
+
+
+def _earlier_subjects(turns: list[ConversationTurn]) -> list[tuple[str, str]]:
+    """The subjects of the last turn that named any (it carries what it inherited)."""
+    for turn in reversed(turns):
+        if turn.subjects:
+            known = {phrase: kind for kind, _, phrase in _COMPILED}  # years: topics
+            return [(known.get(p, "topic"), p) for p in turn.subjects]
+    return []
+
+
+def _strip_client(text: str) -> str:
+    """ "my client ... her" is the client, not someone earlier: "her daughter", "her PA" do
+    not make a question a follow-up; a bare "she"/"he"/"they"/"it"/"that" does."""
+    return re.sub(r"\b(?:her|his|their)\s+(?=\w)", "", text, flags=re.I)
