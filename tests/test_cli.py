@@ -15,7 +15,7 @@ from assistant.cli import app
 from tests.conftest import DIRECT_PAYMENTS_MD, write
 
 
-def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGNPOST_", "SLACK_"))} | {
         "HF_HUB_OFFLINE": "1",
         "SIGNPOST_DATA_DIR": str(tmp_path / "data"),
@@ -23,6 +23,7 @@ def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     }
     return subprocess.run(
         [sys.executable, "-m", "assistant", *args],
+        input=stdin,
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -50,7 +51,19 @@ def test_must_show_scenario(tmp_path: Path, articles: Path) -> None:
     assert body["answered"] is True
     assert "49%" in body["answer"]
     assert "pa-skills-gap" in {c["doc_id"] for c in body["citations"]}
-    assert set(body) == {"question_id", "answer", "answered", "confidence", "citations", "notices"}
+    assert set(body) == {
+        "question_id",
+        "conversation_id",
+        "interpreted_as",
+        "verified",
+        "answer",
+        "answered",
+        "confidence",
+        "citations",
+        "notices",
+    }
+    assert body["interpreted_as"] is None
+    assert body["verified"] is None
 
     refused = run(tmp_path, "ask", "--json", "What is the best recipe for a Victoria sponge?")
     assert refused.returncode == 0, refused.stderr
@@ -144,11 +157,6 @@ def test_chat_reads_follow_ups_with_the_earlier_question(tmp_path: Path) -> None
         (source / "dp-paying-family-members.md").read_text(encoding="utf-8"),
     )
     assert run(tmp_path, "sync").returncode == 0
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGNPOST_", "SLACK_"))} | {
-        "HF_HUB_OFFLINE": "1",
-        "SIGNPOST_DATA_DIR": str(tmp_path / "data"),
-        "SIGNPOST_KNOWLEDGE_DIR": str(tmp_path / "knowledge"),
-    }
     lines = [
         "Can my client pay her daughter as her PA with a direct payment?",
         "what if she lives with her?",
@@ -156,15 +164,7 @@ def test_chat_reads_follow_ups_with_the_earlier_question(tmp_path: Path) -> None
         "what if she lives with her?",
         "quit",
     ]
-    chat = subprocess.run(
-        [sys.executable, "-m", "assistant", "chat"],
-        input="\n".join(lines) + "\n",
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    chat = run(tmp_path, "chat", stdin="\n".join(lines) + "\n")
     assert chat.returncode == 0, chat.stderr
     assert chat.stdout.count("Answering: what if the daughter lives with her") == 1
     assert "(new conversation)" in chat.stdout

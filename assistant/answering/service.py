@@ -136,12 +136,13 @@ class AnsweringService:
         )
         if passages and not scoped:
             composition.answer = OUT_OF_SCOPE_MESSAGE
+        cited = list(dict.fromkeys(c.doc_id for c in composition.citations))
         self.activity.add_turn(
             conversation_id,
             redaction.text,
             interpreted_as=resolution.interpreted_as,
             subjects=resolution.subjects,
-            cited_doc_ids=list(dict.fromkeys(c.doc_id for c in composition.citations)),
+            cited_doc_ids=cited,
             answered=composition.answered,
         )
         if record:
@@ -150,7 +151,7 @@ class AnsweringService:
                 redaction.text,
                 answered=composition.answered,
                 confidence=composition.confidence,
-                cited_doc_ids=list(dict.fromkeys(c.doc_id for c in composition.citations)),
+                cited_doc_ids=cited,
                 surface=surface,
                 in_scope=scoped,
             )
@@ -181,8 +182,20 @@ class AnsweringService:
         return response, passages
 
     def _resolve(self, text: str, turns: list[ConversationTurn]) -> Resolution:
-        """A follow-up read with the earlier turns (by rule; see followup.py)."""
-        return resolve(text, turns)
+        """A follow-up read with the earlier turns: by rule (followup.py), or, with an LLM
+        configured, by the LLM, with the rule's reading as the fallback on error or timeout."""
+        by_rule = resolve(text, turns)
+        if self.llm is None or by_rule.interpreted_as is None:
+            return by_rule
+        try:
+            rewritten = self.llm.rewrite(text, [t.interpreted_as or t.question for t in turns])
+        except LLMError as exc:
+            logger.warning("LLM rewrite failed, reading the follow-up by rule: %s", exc)
+            return by_rule
+        rewritten = redact(rewritten).text  # what the model returns is stored: redact it too
+        if rewritten.strip().lower() == text.strip().lower():
+            return Resolution(text, None, by_rule.subjects)
+        return Resolution(rewritten, rewritten, by_rule.subjects)
 
     def warm_up(self) -> None:
         """Load the model, the lexical index and the chunks now rather than on the first

@@ -13,16 +13,8 @@ from ingest.vector_store import StoredChunk
 
 
 def _passage(doc_id: str, text: str, similarity: float, section: str | None = None) -> Passage:
-    record = DocumentRecord(
-        doc_id=doc_id,
-        title=doc_id.title(),
-        source_type="survey",
-        topics=[],
-        origin="test",
-        content_hash="h",
-        version="v1",
-        chunks=1,
-        published="2010-05-01",
+    record = _record(
+        doc_id=doc_id, title=doc_id.title(), source_type="survey", published="2010-05-01"
     )
     chunk = StoredChunk(f"{doc_id}::v1::00000", doc_id, "v1", 0, section, text)
     return Passage(chunk, record, 0.03, similarity, 1.0)

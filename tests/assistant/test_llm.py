@@ -3,6 +3,7 @@ back to the extractive answer with a notice, and documents cannot rewrite the in
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -141,3 +142,35 @@ def test_no_llm_call_when_the_extractive_step_abstains(llm_service: Signpost, ll
     )
     assert response.answered is False
     assert llm.calls == []
+
+
+def test_a_follow_up_is_rewritten_by_the_llm_with_the_rule_as_fallback(
+    llm_service: Signpost, llm: StandIn
+) -> None:
+    """With an LLM configured it rewrites the follow-up (one call, then one to answer); when
+    it fails, the rule-based reading is used and the answer still comes."""
+    _reply(llm, "Relatives elsewhere can be PAs [1].")
+    first = llm_service.answering.ask(AskRequest(question=QUESTION))
+    calls = len(llm.calls)
+
+    def routed(body: dict) -> tuple[int, dict, float]:
+        system = body["messages"][0]["content"]
+        if "standalone question" in system:
+            return 200, chat_completion("Can my client pay her daughter who lives with her?"), 0.0
+        return 200, chat_completion("Only if the council decides it is necessary [1]."), 0.0
+
+    llm.routes["/v1/chat/completions"] = routed
+    follow_up = llm_service.answering.ask(
+        AskRequest(question="what if she lives with her?", conversation_id=first.conversation_id)
+    )
+    assert follow_up.interpreted_as == "Can my client pay her daughter who lives with her?"
+    assert len(llm.calls) == calls + 2
+    assert "earlier" in json.dumps(llm.calls[calls].body)
+
+    _reply(llm, "line one\nline two")  # not one question: the rule reads it instead
+    fallback = llm_service.answering.ask(
+        AskRequest(question="and what if he does?", conversation_id=first.conversation_id)
+    )
+    assert fallback.interpreted_as is not None
+    assert fallback.interpreted_as.startswith("and what if")  # the rule's reading
+    assert fallback.answered  # and the extractive answer, since the model's was not usable
