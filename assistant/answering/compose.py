@@ -138,6 +138,9 @@ CONTRADICTION_PENALTY = 0.6
 # with IDF-weighted words)
 MEANING_WEIGHT = 0.5
 WORDS_WEIGHT = 0.3
+# a word carried over from an earlier turn, against the message's own; chosen on the tuning
+# conversations (follow-up lead accuracy 0.69 at 1.0, 0.73 at 0.3-0.5, 0.77 at 0.1)
+BACKGROUND_WEIGHT = 0.1
 DEFINITION_ASIDE = 0.25  # "A direct payment is ..." rarely answers a question that is not "what is"
 # a sentence is off the point below this relevance, or below this share of the lead's
 RELEVANCE_FLOOR = 0.25
@@ -238,16 +241,29 @@ class ExtractiveComposer:
         return round(0.3 * semantic + 0.35 * min(1.0, lead.overlap) + 0.35 * decisive, 4)
 
     def compose(
-        self, question: str, passages: list[Passage], *, require_evidence: bool = True
+        self,
+        question: str,
+        passages: list[Passage],
+        *,
+        require_evidence: bool = True,
+        background: str = "",
+        own: str = "",
     ) -> Composition:
         """The extractive answer. `require_evidence=False` answers from the passages given
-        even when they are only loosely related (the safeguarding route)."""
+        even when they are only loosely related (the safeguarding route). `background` is
+        the part of `question` carried over from an earlier turn of a conversation: its words
+        count for less than those of the message itself (`own`)."""
         if not passages:
             return Composition(ABSTAIN_MESSAGE, False, 0.0, [])
         q_terms = set(self.tokenize([question])[0])
         sentences = self._candidates(passages)
         kinds = question_kinds(question)
-        weights = self.term_weights() if self.term_weights else {}
+        weights = dict(self.term_weights()) if self.term_weights else {}
+        if background:
+            carried = set(self.tokenize([background])[0]) - set(self.tokenize([own])[0])
+            rarest = max(weights.values(), default=1.0)
+            for term in carried:
+                weights[term] = BACKGROUND_WEIGHT * weights.get(term, rarest)
         self._attach_similarity(question, sentences)
         for s in sentences:
             s.overlap = _overlap(s.terms, q_terms, weights)

@@ -105,6 +105,8 @@ class Resolution:
     text: str
     interpreted_as: str | None
     subjects: list[str] = field(default_factory=list)
+    #: the earlier turn's subjects added to `text` (they weigh less when the answer is composed)
+    carried: list[str] = field(default_factory=list)
 
 
 def subjects_of(text: str) -> list[tuple[str, str]]:
@@ -156,7 +158,9 @@ def resolve(message: str, turns: list[ConversationTurn]) -> Resolution:
     text = f"{understood} {' '.join(carried_phrases)}".strip()
     shown = understood.rstrip(" ?.!")
     interpreted = f"{shown} ({', '.join(carried_phrases)})?" if carried_phrases else f"{shown}?"
-    return Resolution(text, interpreted, own_phrases + [p for _, p in carried])
+    return Resolution(
+        text, interpreted, own_phrases + [p for _, p in carried], carried=carried_phrases
+    )
 
 
 def _earlier_subjects(turns: list[ConversationTurn]) -> list[tuple[str, str]]:

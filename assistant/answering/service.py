@@ -122,7 +122,12 @@ class AnsweringService:
                 passages, composition = self._safeguarding_answer(query, request)
             else:
                 passages = self.retriever.retrieve(query, request.top_k, request.filters)
-                composition = self.composer.compose(query, passages)
+                composition = self.composer.compose(
+                    query,
+                    passages,
+                    background=" ".join(resolution.carried),
+                    own=redaction.text,
+                )
                 named = [] if composition.answered else self._naming(redaction.text, passages)
                 if named:  # a rare name matched word for word: strong evidence after all
                     composition = self.composer.compose(query, named, require_evidence=False)
