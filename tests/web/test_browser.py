@@ -99,6 +99,25 @@ def test_ask_and_see_a_citation(page: Page, server: LiveServer) -> None:
     expect(page.locator(".feedback")).to_contain_text("Thanks")
 
 
+def test_a_follow_up_continues_the_conversation(page: Page, server: LiveServer) -> None:
+    page.goto(server.url)
+    page.get_by_label("Your question").fill(
+        "How many social workers felt they knew how to employ personal assistants?"
+    )
+    page.get_by_role("button", name="Ask Signpost").click()
+    expect(page.locator(".answer-text")).to_contain_text("49%")
+    expect(page.locator(".interpreted")).to_have_count(0)
+    page.get_by_label("Ask a follow-up").fill("and how many said it was a necessary skill?")
+    page.get_by_role("button", name="Ask a follow-up").click()
+    expect(page.locator(".interpreted")).to_contain_text("Answering:")
+    expect(page.locator(".answer-text")).to_contain_text("82%")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "follow-up-view.png"), full_page=True)
+    page.get_by_role("link", name="New question").click()
+    expect(page.locator(".answer")).to_have_count(0)
+    expect(page.get_by_label("Your question")).to_have_value("")
+
+
 def test_personal_details_are_not_shown_back(page: Page, server: LiveServer) -> None:
     page.goto(server.url)
     page.get_by_label("Your question").fill(
