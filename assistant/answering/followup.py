@@ -118,7 +118,7 @@ def subjects_of(text: str) -> list[tuple[str, str]]:
             if kind == "action" and phrase == "paying" and re.search(r"sick pay", text, re.I):
                 continue
             found.append((kind, phrase))
-    found += [("topic", year) for year in dict.fromkeys(_YEAR.findall(text))]
+    found += [("year", year) for year in dict.fromkeys(_YEAR.findall(text))]
     return found
 
 
@@ -143,10 +143,13 @@ def resolve(message: str, turns: list[ConversationTurn]) -> Resolution:
     if not earlier:
         return Resolution(message, None, own_phrases)
     people_now = [p for k, p in own if k == "person" and p != "PA"]
+    years_now = [p for k, p in own if k == "year"]
     carried = [
         (k, p)
         for k, p in earlier
-        if p not in own_phrases and not (k == "person" and p != "PA" and people_now)
+        if p not in own_phrases
+        and not (k == "person" and p != "PA" and people_now)  # "and her son?" replaces "daughter"
+        and not (k == "year" and years_now)  # "and in 2010?" replaces 2008
     ]
     person = next((p for k, p in earlier if k == "person" and p != "PA"), None)
     understood = message.strip()
@@ -167,8 +170,10 @@ def _earlier_subjects(turns: list[ConversationTurn]) -> list[tuple[str, str]]:
     """The subjects of the last turn that named any (it carries what it inherited)."""
     for turn in reversed(turns):
         if turn.subjects:
-            known = {phrase: kind for kind, _, phrase in _COMPILED}  # years: topics
-            return [(known.get(p, "topic"), p) for p in turn.subjects]
+            known = {phrase: kind for kind, _, phrase in _COMPILED}
+            return [
+                (known.get(p, "year" if _YEAR.fullmatch(p) else "topic"), p) for p in turn.subjects
+            ]
     return []
 
 
