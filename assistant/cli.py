@@ -142,6 +142,8 @@ def ask(
 
 
 def _print_answer(response: Any) -> None:
+    if response.verified is not None:
+        typer.echo(response.verified.badge)
     if response.interpreted_as:
         typer.echo(f"Answering: {response.interpreted_as}")
     typer.echo(response.answer)

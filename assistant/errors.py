@@ -38,6 +38,7 @@ class ErrorCode(StrEnum):
     QUESTION_NOT_FOUND = "question_not_found", 404
     FEEDBACK_NOT_FOUND = "feedback_not_found", 404
     CONVERSATION_NOT_FOUND = "conversation_not_found", 404
+    ANSWER_NOT_FOUND = "answer_not_found", 404
     METHOD_NOT_ALLOWED = "method_not_allowed", 405
     NOT_ACCEPTABLE = "not_acceptable", 406
     # the body

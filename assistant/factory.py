@@ -5,12 +5,14 @@ from __future__ import annotations
 from assistant.activity.log import ActivityLog
 from assistant.answering.compose import ExtractiveComposer
 from assistant.answering.llm import LLMComposer
+from assistant.answering.query import contradicts, expand_query
 from assistant.answering.retrieval import HybridRetriever
 from assistant.answering.service import AnsweringService
 from assistant.config import Settings
 from assistant.curation.service import CurationService
 from assistant.errors import ErrorCode, UnavailableError
 from assistant.services import Signpost
+from assistant.verified.service import VerifiedAnswers
 from ingest.chunking import Chunker
 from ingest.documents import DocumentError
 from ingest.embedder import Embedder
@@ -47,6 +49,14 @@ def build_services(settings: Settings, *, embedder: Embedder | None = None) -> S
             settings.llm_api_key,
             settings.llm_timeout_s,
         )
+    verified = VerifiedAnswers(
+        activity,
+        index,
+        embedder.embed_query,
+        index.lexical.tokenize,
+        normalise=expand_query,
+        clash=contradicts,
+    )
     answering = AnsweringService(
         index=index,
         retriever=HybridRetriever(
@@ -65,6 +75,7 @@ def build_services(settings: Settings, *, embedder: Embedder | None = None) -> S
         ),
         activity=activity,
         llm=llm,
+        verified=verified,
     )
     ingestor = Ingestor(
         index,
@@ -73,5 +84,11 @@ def build_services(settings: Settings, *, embedder: Embedder | None = None) -> S
         parse_memory_mb=settings.parse_memory_mb,
         sentences=sentences,
     )
-    curation = CurationService(index=index, ingestor=ingestor, activity=activity)
-    return Signpost(answering=answering, curation=curation, activity=activity, index=index)
+    curation = CurationService(index=index, ingestor=ingestor, activity=activity, verified=verified)
+    return Signpost(
+        answering=answering,
+        curation=curation,
+        activity=activity,
+        index=index,
+        verified=verified,
+    )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 
@@ -122,6 +123,12 @@ class Verified(BaseModel):
     answer_id: str
     verified_on: str
 
+    @property
+    def badge(self) -> str:
+        """How every surface marks it: "Verified by trainers, 12 Nov 2026"."""
+        day = dt.date.fromisoformat(self.verified_on)
+        return f"Verified by trainers, {day.day} {day:%b %Y}"
+
 
 class AskResponse(BaseModel):
     question_id: str
@@ -172,3 +179,42 @@ class DocumentInfo(BaseModel):
 
 class DocumentList(BaseModel):
     documents: list[DocumentInfo]
+
+
+class VerifiedAnswerCreate(BaseModel):
+    """A trainer's answer: their text with [n] markers, the chunks the markers cite (from
+    /search results, in marker order), the questions it answers, and when to review it."""
+
+    question: Question
+    answer: str = Field(min_length=1, max_length=TEXT_MAX_CHARS)
+    citations: list[str] = Field(min_length=1, max_length=10, description="chunk ids, [1] first")
+    questions: list[Question] = Field(default_factory=list, max_length=20)
+    review_by: dt.date
+
+
+class VerifiedAnswerPatch(BaseModel):
+    answer: str | None = Field(default=None, min_length=1, max_length=TEXT_MAX_CHARS)
+    citations: list[str] | None = Field(default=None, min_length=1, max_length=10)
+    questions: list[Question] | None = Field(default=None, max_length=20)
+    review_by: dt.date | None = None
+    status: Literal["active", "retired"] | None = Field(
+        default=None, description="'active' also reinstates a suspended answer after review"
+    )
+
+
+class VerifiedAnswerInfo(BaseModel):
+    answer_id: str
+    question: str
+    answer: str
+    status: Literal["active", "suspended", "retired"]
+    status_reason: str | None = None
+    review_by: str
+    review_due: bool
+    verified_by: str
+    verified_on: str
+    questions: list[str]
+    citations: list[Citation]
+
+
+class VerifiedAnswerList(BaseModel):
+    answers: list[VerifiedAnswerInfo]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from assistant.activity.log import ActivityLog
 from assistant.answering.service import AnsweringService
 from assistant.curation.service import CurationService
+from assistant.verified.service import VerifiedAnswers
 from ingest.knowledge_index import KnowledgeIndex
 
 logger = logging.getLogger(__name__)
@@ -21,6 +22,7 @@ class Signpost:
     curation: CurationService
     activity: ActivityLog
     index: KnowledgeIndex
+    verified: VerifiedAnswers
 
     def check_ready(self) -> None:
         """Raise StoreUnavailable or UnavailableError naming what is unreachable."""

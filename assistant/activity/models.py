@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text, true
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    true,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -93,3 +104,35 @@ class ConversationTurnRow(Base):
     subjects: Mapped[str] = mapped_column(Text, default="")  # "|"-separated subject phrases
     cited_doc_ids: Mapped[str] = mapped_column(Text, default="")
     answered: Mapped[bool] = mapped_column(Boolean)
+
+
+class VerifiedAnswerRow(Base):
+    """A trainer's own answer to a question, with the passages it cites: given first to any
+    question that matches it, until a cited document changes (suspended) or it is retired."""
+
+    __tablename__ = "verified_answers"
+
+    answer_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    question: Mapped[str] = mapped_column(Text)  # redacted
+    answer: Mapped[str] = mapped_column(Text)  # with [n] markers
+    citations: Mapped[str] = mapped_column(Text)  # JSON: the cited chunks, as cited
+    status: Mapped[str] = mapped_column(String(16), index=True)  # active|suspended|retired
+    status_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    review_by: Mapped[dt.date] = mapped_column(Date)
+    verified_by: Mapped[str] = mapped_column(String(64))
+    verified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class VerifiedQuestionRow(Base):
+    """A question a verified answer answers (the original and the trainer's paraphrases),
+    redacted, with its embedding for matching."""
+
+    __tablename__ = "verified_questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    answer_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("verified_answers.answer_id", ondelete="CASCADE"), index=True
+    )
+    question: Mapped[str] = mapped_column(Text)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)

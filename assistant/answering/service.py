@@ -40,7 +40,9 @@ from assistant.schemas import (
     SearchRequest,
     SearchResponse,
     SearchResult,
+    Verified,
 )
+from assistant.verified.service import VerifiedAnswers
 from ingest.knowledge_index import KnowledgeIndex
 
 logger = logging.getLogger(__name__)
@@ -69,8 +71,11 @@ class AnsweringService:
         composer: ExtractiveComposer,
         activity: ActivityLog,
         llm: LLMComposer | None = None,
+        verified: VerifiedAnswers | None = None,
     ) -> None:
         self.activity = activity
+        #: trainer-verified answers, given first to the questions they match
+        self.verified = verified
         #: Called with every answer and its surface (metrics hook onto this).
         self.observers: list[Callable[[AskResponse, str], None]] = []
         self.index = index
@@ -112,13 +117,24 @@ class AnsweringService:
             else []
         )
         resolution = self._resolve(redaction.text, turns)
+        verified: Verified | None = None
         # an unreachable index raises StoreUnavailable; each surface reports it (HTTP: 503)
         if not self.index.records():
             composition = Composition(NO_DOCUMENTS_MESSAGE, False, 0.0, [])
         else:
             query = self._query(resolution.text)
             query = f"{query} {condition_terms(query)}".strip()
-            if safeguarding_notice(redaction.text):
+            match = None
+            if not safeguarding_notice(redaction.text) and self.verified is not None:
+                match = self.verified.match(resolution.interpreted_as or redaction.text)
+            if match is not None:  # a trainer answered this question: their answer first
+                verified = Verified(
+                    answer_id=match.answer.answer_id, verified_on=match.answer.verified_on
+                )
+                composition = Composition(
+                    match.answer.answer, True, min(1.0, match.score), match.answer.citations
+                )
+            elif safeguarding_notice(redaction.text):
                 passages, composition = self._safeguarding_answer(query, request)
             else:
                 passages = self.retriever.retrieve(query, request.top_k, request.filters)
@@ -131,7 +147,7 @@ class AnsweringService:
                 named = [] if composition.answered else self._naming(redaction.text, passages)
                 if named:  # a rare name matched word for word: strong evidence after all
                     composition = self.composer.compose(query, named, require_evidence=False)
-            if composition.answered and self.llm is not None:
+            if composition.answered and self.llm is not None and verified is None:
                 composition = self._with_llm(
                     resolution.interpreted_as or redaction.text, passages, composition
                 )
@@ -176,6 +192,7 @@ class AnsweringService:
             question_id=question_id,
             conversation_id=conversation_id,
             interpreted_as=resolution.interpreted_as,
+            verified=verified,
             answer=composition.answer,
             answered=composition.answered,
             confidence=composition.confidence,
@@ -245,7 +262,7 @@ class AnsweringService:
         self, redaction: Redaction, composition: Composition, passages: list[Passage]
     ) -> list[str]:
         """Personal data, safeguarding, other UK nations, stale sources: beside the answer."""
-        records = {p.record.doc_id: p.record for p in passages}
+        records = self.index.records()  # the cited documents, also for a verified answer
         cited = [(c.n, records[c.doc_id]) for c in composition.citations if c.doc_id in records]
         found = [
             redaction.notice(),

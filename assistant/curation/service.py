@@ -11,6 +11,7 @@ from pathlib import Path
 from assistant.activity.log import ActivityLog
 from assistant.errors import ErrorCode, NotFoundError, SignpostError
 from assistant.schemas import DocumentInfo, DocumentList
+from assistant.verified.service import VerifiedAnswers
 from ingest.documents import DocumentError, DocumentRecord
 from ingest.knowledge_index import KnowledgeIndex
 from ingest.pipeline import Ingestor, IngestReport, Outcome, Progress
@@ -19,10 +20,19 @@ WRITER_WAIT_S = 300.0  # how long a write waits for another writer before a 503
 
 
 class CurationService:
-    def __init__(self, *, index: KnowledgeIndex, ingestor: Ingestor, activity: ActivityLog) -> None:
+    def __init__(
+        self,
+        *,
+        index: KnowledgeIndex,
+        ingestor: Ingestor,
+        activity: ActivityLog,
+        verified: VerifiedAnswers | None = None,
+    ) -> None:
         self.index = index
         self.ingestor = ingestor
         self.activity = activity
+        #: verified answers citing a document that changes are suspended after every write
+        self.verified = verified
         self._write_lock = threading.Lock()
 
     def documents(self) -> DocumentList:
@@ -45,7 +55,15 @@ class CurationService:
                     ErrorCode.WRITER_BUSY,
                     "another sync or upload is changing the knowledge base; try again shortly",
                 )
-            yield
+            try:
+                yield
+            finally:
+                self._check_verified()
+
+    def _check_verified(self) -> None:
+        if self.verified is not None:
+            self.index.refresh()
+            self.verified.check_sources()
 
     def sync_if_free(self, folder: Path) -> IngestReport | None:
         """`sync`, unless another process or replica is writing right now (then None): at
@@ -57,6 +75,8 @@ class CurationService:
                 return self.ingestor.sync_dir(folder)
             except DocumentError as exc:
                 raise SignpostError(ErrorCode.BAD_FOLDER, str(exc)) from exc
+            finally:
+                self._check_verified()
 
     def remove(self, doc_id: str) -> DocumentInfo:
         with self._writing():

@@ -14,7 +14,7 @@ from assistant import __version__
 from assistant.config import Settings
 from assistant.errors import ErrorCode, SignpostError
 from assistant.http import errors
-from assistant.http.api import ask, documents, health, insights
+from assistant.http.api import answers, ask, documents, health, insights
 from assistant.http.docs import register_docs
 from assistant.http.errors import ERROR_RESPONSES
 from assistant.http.middleware import BodyLimit, RequestContext, SecurityHeaders, TrainerGate
@@ -71,7 +71,7 @@ def create_app(settings: Settings, service: Signpost, *, trainer_keys: list[str]
     app.state.failed_attempts = FailedAttempts()
 
     errors.register(app)
-    for router in (ask.router, documents.router, insights.router, health.router):
+    for router in (ask.router, documents.router, answers.router, insights.router, health.router):
         app.include_router(router)
 
     register_docs(app)  # before the page's /static, so /static/swagger-ui is matched first

@@ -53,6 +53,15 @@ def source_line(c: Citation) -> str:
 
 def answer_blocks(response: AskResponse, *, shareable: bool = False) -> list[Block]:
     blocks: list[Block] = []
+    if response.verified is not None:
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {"type": "mrkdwn", "text": f":white_check_mark: *{response.verified.badge}*"}
+                ],
+            }
+        )
     if response.interpreted_as:  # a follow-up read with the thread: say how, so it can be fixed
         blocks.append(
             {
@@ -137,6 +146,8 @@ def answer_blocks(response: AskResponse, *, shareable: bool = False) -> list[Blo
 
 def fallback_text(response: AskResponse) -> str:
     """Plain text for notifications and clients without blocks."""
+    if response.verified is not None:
+        return f"{response.verified.badge}\n{response.answer}"[:3000]
     if response.interpreted_as:
         return f"Answering: {response.interpreted_as}\n{response.answer}"[:3000]
     return response.answer[:3000]

@@ -1,0 +1,1 @@
+"""Trainer-verified answers (see service.py)."""
