@@ -310,3 +310,32 @@ def test_a_javascript_source_url_is_refused_on_the_upload_form(
     expect(page.locator("#documents")).not_to_contain_text("Trap")
     expect(page.locator("#documents")).to_contain_text("Old guidance")
     assert page.locator("a[href^='javascript:']").count() == 0
+
+
+def test_a_trainer_verifies_an_answer_from_a_gap(page: Page, server: LiveServer) -> None:
+    """A gap becomes a verified answer through the page; the next practitioner asking a
+    paraphrase gets it, marked as verified."""
+    gap = "Does a PA get told how many people answered the survey?"
+    page.goto(server.url)
+    page.get_by_label("Your question").fill(gap)
+    page.get_by_role("button", name="Ask Signpost").click()
+    sign_in(page, server)
+    page.goto(f"{server.url}/trainer#gaps")
+    row = page.locator("#gaps tr", has_text=gap)
+    row.get_by_role("link", name="Write the answer").click()
+    expect(page.get_by_label("Question (as practitioners ask it)")).to_have_value(gap)
+    page.locator("input[name=citations]").first.check()
+    page.get_by_label("Your answer, with [1], [2]... for the passages ticked").fill(
+        "The article reports the survey's figures but not how many people answered it [1]."
+    )
+    page.get_by_label("Other ways practitioners ask it (one per line)").fill(
+        "How many people answered the survey?"
+    )
+    page.get_by_role("button", name="Verify this answer").click()
+    expect(page.locator(".flash")).to_contain_text("Verified")
+    expect(page.locator("#verified")).to_contain_text(gap)
+    page.goto(server.url)
+    page.get_by_label("Your question").fill("How many people answered the survey?")
+    page.get_by_role("button", name="Ask Signpost").click()
+    expect(page.locator(".verified")).to_contain_text("Verified by trainers")
+    expect(page.locator(".answer-text")).to_contain_text("not how many people answered")

@@ -19,7 +19,14 @@ from assistant.curation.uploads import UPLOAD_FIELDS, check_upload
 from assistant.errors import ErrorCode, NotFoundError, SignpostError
 from assistant.http.deps import ServiceDep, check_guess, rate_limit, signed_in
 from assistant.safety.notices import review_due
-from assistant.schemas import MARKER, TEXT_MAX_CHARS, AskRequest, FeedbackRequest, SearchRequest
+from assistant.schemas import (
+    MARKER,
+    TEXT_MAX_CHARS,
+    AskRequest,
+    FeedbackRequest,
+    SearchRequest,
+    VerifiedAnswerCreate,
+)
 from assistant.security import session
 from ingest.documents import SOURCE_TYPES
 
@@ -305,6 +312,76 @@ def delete_submit(
     _check_csrf(request, csrf)
     removed = service.curation.remove(doc_id)
     return _flash(f"Deleted: {removed.title} ({removed.doc_id})")
+
+
+@router.get("/trainer/answers/new", response_class=HTMLResponse)
+def verify_page(request: Request, service: ServiceDep, question: str = "") -> HTMLResponse:
+    """'Write the answer' for a gap or a not-helpful answer: the question, the passages
+    retrieval finds for it to cite, the trainer's text, paraphrases and a review date."""
+    _require_trainer(request)
+    return _verify_form(request, service, question=question[:TEXT_MAX_CHARS])
+
+
+@router.post("/trainer/answers", response_class=HTMLResponse)
+def verify_submit(
+    request: Request,
+    service: ServiceDep,
+    question: Annotated[str, Form()] = "",
+    answer: Annotated[str, Form()] = "",
+    citations: Annotated[list[str] | None, Form()] = None,
+    paraphrases: Annotated[str, Form()] = "",
+    review_by: Annotated[str, Form()] = "",
+    csrf: OptionalForm = None,
+) -> Response:
+    _require_trainer(request)
+    _check_csrf(request, csrf)
+    fields = {
+        "question": question,
+        "answer": answer,
+        "citations": citations or [],
+        "questions": [line.strip() for line in paraphrases.splitlines() if line.strip()],
+        "review_by": review_by,
+    }
+    try:
+        created = service.verified.create(
+            VerifiedAnswerCreate.model_validate(fields), verified_by="page"
+        )
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(p) for p in problem["loc"])
+        error = f"{where}: {problem['msg']}"
+    except SignpostError as exc:
+        error = exc.message
+    else:
+        return _flash(f"Verified: “{created.question}” now gets your answer.")
+    return _verify_form(
+        request,
+        service,
+        422,
+        question=question,
+        answer=answer,
+        chosen=citations or [],
+        paraphrases=paraphrases,
+        review_by=review_by,
+        error=error,
+    )
+
+
+def _verify_form(request: Request, service: Any, status: int = 200, **fields: Any) -> HTMLResponse:
+    question = fields.get("question", "")
+    passages = (
+        service.answering.search(SearchRequest(query=question, top_k=8)).results
+        if question.strip()
+        else []
+    )
+    defaults: dict[str, Any] = {
+        "answer": "",
+        "chosen": [],
+        "paraphrases": "",
+        "review_by": (dt.date.today() + dt.timedelta(days=365)).isoformat(),
+        "error": None,
+    }
+    return _page(request, "verify.html", status, passages=passages, **(defaults | fields))
 
 
 def _flash(message: str) -> RedirectResponse:
