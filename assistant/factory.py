@@ -65,6 +65,7 @@ def build_services(settings: Settings, *, embedder: Embedder | None = None) -> S
             candidates=settings.candidate_k,
             fusion=settings.fusion,
             alpha=settings.fusion_alpha,
+            ranking=activity.ranking,
         ),
         composer=ExtractiveComposer(
             index.lexical.tokenize,

@@ -175,6 +175,17 @@ class DocumentInfo(BaseModel):
     jurisdiction: str | None = None
     origin: str
     indexed_at: str | None = None
+    boost: float = Field(default=1.0, description="a trainer's boost (over 1) or demotion")
+    hidden: bool = Field(default=False, description="hidden documents are never cited")
+    helpful: int = Field(default=0, description="'helpful' votes on answers citing it")
+    not_helpful: int = 0
+
+
+class DocumentRanking(BaseModel):
+    """`PATCH /documents/{doc_id}`: boost or demote a document, or hide it."""
+
+    boost: float | None = Field(default=None, ge=0.5, le=2.0)
+    hidden: bool | None = None
 
 
 class DocumentList(BaseModel):

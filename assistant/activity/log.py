@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.activity.models import (
     ConversationTurnRow,
+    DocumentSettingRow,
     FeedbackRow,
     QuestionRow,
     RevokedSessionRow,
@@ -53,6 +54,34 @@ LOW_CONFIDENCE = 0.55
 CONVERSATION_IDLE = dt.timedelta(hours=12)
 #: How many earlier turns a follow-up is read against.
 CONVERSATION_TURNS = 3
+
+
+#: Feedback moves a cited chunk's score by at most this much either way (one person cannot bury
+#: a source); each vote counts FEEDBACK_STEP, halving every FEEDBACK_HALF_LIFE.
+FEEDBACK_BOUND = 0.2
+FEEDBACK_STEP = 0.04
+FEEDBACK_HALF_LIFE = dt.timedelta(days=90)
+RANKING_TTL_S = 2.0
+
+
+@dataclass
+class Ranking:
+    """What retrieval multiplies a chunk's score by: the trainer's document boost (0.5-2.0)
+    times the bounded feedback factor of the chunk (0.8-1.2); hidden documents are never
+    retrieved."""
+
+    boosts: dict[str, float]
+    hidden: set[str]
+    chunk_factors: dict[str, float]
+
+    def factor(self, doc_id: str, chunk_id: str) -> float:
+        return self.boosts.get(doc_id, 1.0) * self.chunk_factors.get(chunk_id, 1.0)
+
+
+@dataclass
+class DocumentFeedback:
+    helpful: int
+    not_helpful: int
 
 
 @dataclass
@@ -140,6 +169,7 @@ class ActivityLog:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._ranking: tuple[float, Ranking] | None = None
 
     @classmethod
     def connect(cls, url: str) -> ActivityLog:
@@ -215,6 +245,7 @@ class ActivityLog:
         cited_doc_ids: list[str],
         surface: str,
         in_scope: bool = True,
+        cited_chunk_ids: list[str] | None = None,
     ) -> None:
         row = {
             "id": question_id,
@@ -224,6 +255,7 @@ class ActivityLog:
             "answered": answered,
             "confidence": confidence,
             "cited_doc_ids": ",".join(cited_doc_ids),
+            "cited_chunk_ids": ",".join(cited_chunk_ids or []),
             "surface": surface,
             "in_scope": in_scope,
         }
@@ -339,6 +371,77 @@ class ActivityLog:
                     }
                 ],
             )
+
+    def set_document(
+        self, doc_id: str, *, boost: float | None = None, hidden: bool | None = None
+    ) -> tuple[float, bool]:
+        """A trainer boosts, demotes or hides a document; returns its (boost, hidden)."""
+        with self._guard(), self._session() as session, session.begin():
+            row = session.get(DocumentSettingRow, doc_id)
+            if row is None:
+                row = DocumentSettingRow(doc_id=doc_id, boost=1.0, hidden=False)
+                session.add(row)
+            if boost is not None:
+                row.boost = boost
+            if hidden is not None:
+                row.hidden = hidden
+            row.updated_at = dt.datetime.now(dt.UTC)
+            result = (row.boost, row.hidden)
+        self.refresh_ranking()
+        return result
+
+    def refresh_ranking(self) -> None:
+        """Read boosts and feedback afresh on the next `ranking()` (not after RANKING_TTL_S)."""
+        self._ranking = None
+
+    def ranking(self) -> Ranking:
+        """Document boosts, hidden documents and feedback factors, read at most every
+        RANKING_TTL_S (replicas see a trainer's change within seconds)."""
+        cached = self._ranking
+        now = time.monotonic()
+        if cached is not None and now - cached[0] < RANKING_TTL_S:
+            return cached[1]
+        with self._guard(), self._session() as session:
+            settings = session.execute(select(DocumentSettingRow)).scalars().all()
+            votes = session.execute(
+                select(FeedbackRow.helpful, FeedbackRow.created_at, QuestionRow.cited_chunk_ids)
+                .join(QuestionRow, FeedbackRow.question_id == QuestionRow.id)
+                .where(QuestionRow.cited_chunk_ids != "")
+            ).all()
+        today = dt.datetime.now(dt.UTC)
+        scores: dict[str, float] = {}
+        for helpful, created_at, chunk_ids in votes:
+            weight = 0.5 ** ((today - _aware(created_at)) / FEEDBACK_HALF_LIFE)
+            for chunk_id in chunk_ids.split(","):
+                scores[chunk_id] = scores.get(chunk_id, 0.0) + (weight if helpful else -weight)
+        ranking = Ranking(
+            boosts={r.doc_id: r.boost for r in settings if r.boost != 1.0},
+            hidden={r.doc_id for r in settings if r.hidden},
+            chunk_factors={
+                c: 1.0 + max(-FEEDBACK_BOUND, min(FEEDBACK_BOUND, FEEDBACK_STEP * v))
+                for c, v in scores.items()
+            },
+        )
+        self._ranking = (now, ranking)
+        return ranking
+
+    def document_feedback(self) -> dict[str, DocumentFeedback]:
+        """Helpful / not helpful votes on answers citing each document."""
+        with self._guard(), self._session() as session:
+            rows = session.execute(
+                select(FeedbackRow.helpful, QuestionRow.cited_doc_ids).join(
+                    QuestionRow, FeedbackRow.question_id == QuestionRow.id
+                )
+            ).all()
+        out: dict[str, DocumentFeedback] = {}
+        for helpful, doc_ids in rows:
+            for doc_id in filter(None, doc_ids.split(",")):
+                tally = out.setdefault(doc_id, DocumentFeedback(0, 0))
+                if helpful:
+                    tally.helpful += 1
+                else:
+                    tally.not_helpful += 1
+        return out
 
     def remember_thread(self, channel: str, thread_ts: str) -> None:
         with self._guard(), self._session() as session, session.begin():

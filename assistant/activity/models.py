@@ -36,6 +36,8 @@ class QuestionRow(Base):
     surface: Mapped[str] = mapped_column(String(16), default="api")
     # within Signpost's scope (adult social care practice): an unanswered one is a knowledge gap
     in_scope: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # the chunks the answer cited: feedback on the answer is attributed to them
+    cited_chunk_ids: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class FeedbackRow(Base):
@@ -136,3 +138,14 @@ class VerifiedQuestionRow(Base):
     )
     question: Mapped[str] = mapped_column(Text)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DocumentSettingRow(Base):
+    """A trainer's ranking decision on a document: boost or demote it, or hide it."""
+
+    __tablename__ = "document_settings"
+
+    doc_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    boost: Mapped[float] = mapped_column(Float, default=1.0)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

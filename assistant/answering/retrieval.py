@@ -4,10 +4,12 @@ filtered by topic and source type, with near-duplicate passages collapsed."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.activity.log import Ranking
 from assistant.answering.query import jaccard
 from assistant.schemas import Filters
 from ingest.documents import DocumentRecord
@@ -37,7 +39,10 @@ class HybridRetriever:
         candidates: int = 30,
         fusion: str = "rrf",
         alpha: float = 0.7,
+        ranking: Callable[[], Ranking] | None = None,
     ) -> None:
+        #: trainers' document boosts and hiding, and bounded feedback factors per chunk
+        self.ranking = ranking
         self.index = index
         self.embedder = embedder
         self.candidates = candidates
@@ -58,6 +63,10 @@ class HybridRetriever:
     def retrieve(self, query: str, top_k: int, filters: Filters | None = None) -> list[Passage]:
         records = self.index.records()
         allowed = self.allowed_documents(filters)
+        ranking = self.ranking() if self.ranking is not None else None
+        if ranking is not None and ranking.hidden:  # hidden documents are never cited
+            pool = allowed if allowed is not None else list(records)
+            allowed = [d for d in pool if d not in ranking.hidden]
         if allowed is not None and not allowed:
             return []
         vector = self.embedder.embed_query(query)
@@ -89,6 +98,10 @@ class HybridRetriever:
             for rank, lhit in enumerate(lexical):
                 fused[lhit.chunk_id] = fused.get(lhit.chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
 
+        if ranking is not None:
+            for cid in fused:
+                if cid in known:
+                    fused[cid] *= ranking.factor(known[cid][0].doc_id, cid)
         ranked = sorted(fused.items(), key=lambda item: item[1], reverse=True)
         passages: list[Passage] = []
         seen: list[set[str]] = []

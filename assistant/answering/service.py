@@ -175,6 +175,7 @@ class AnsweringService:
                 cited_doc_ids=cited,
                 surface=surface,
                 in_scope=scoped,
+                cited_chunk_ids=[] if verified else _cited_chunks(composition, passages),
             )
         logger.info(
             "answered question",
@@ -328,3 +329,20 @@ class AnsweringService:
                 for p in passages
             ]
         )
+
+
+def _cited_chunks(composition: Composition, passages: list[Passage]) -> list[str]:
+    """The chunks behind the citations (feedback on the answer is attributed to them)."""
+    chunk_ids = []
+    for citation in composition.citations:
+        match = next(
+            (
+                p.chunk.chunk_id
+                for p in passages
+                if p.record.doc_id == citation.doc_id and p.chunk.section == citation.section
+            ),
+            None,
+        )
+        if match is not None:
+            chunk_ids.append(match)
+    return chunk_ids

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from assistant.activity.log import ActivityLog
 from assistant.errors import ErrorCode, NotFoundError, SignpostError
-from assistant.schemas import DocumentInfo, DocumentList
+from assistant.schemas import DocumentInfo, DocumentList, DocumentRanking
 from assistant.verified.service import VerifiedAnswers
 from ingest.documents import DocumentError, DocumentRecord
 from ingest.knowledge_index import KnowledgeIndex
@@ -37,13 +37,29 @@ class CurationService:
 
     def documents(self) -> DocumentList:
         records = sorted(self.index.records().values(), key=lambda r: r.title.lower())
-        return DocumentList(documents=[_info(r) for r in records])
+        return DocumentList(documents=[self._ranked(_info(r)) for r in records])
 
     def document(self, doc_id: str) -> DocumentInfo:
         record = self.index.records().get(doc_id)
         if record is None:
             raise NotFoundError(ErrorCode.DOCUMENT_NOT_FOUND, f"no document with id {doc_id!r}")
-        return _info(record)
+        return self._ranked(_info(record))
+
+    def rank(self, doc_id: str, change: DocumentRanking) -> DocumentInfo:
+        """A trainer boosts, demotes or hides a document (retrieval multiplies its chunks'
+        scores by the boost; hidden documents are never retrieved or cited)."""
+        self.document(doc_id)  # 404 for an unknown document
+        self.activity.set_document(doc_id, boost=change.boost, hidden=change.hidden)
+        return self.document(doc_id)
+
+    def _ranked(self, info: DocumentInfo) -> DocumentInfo:
+        ranking = self.activity.ranking()
+        votes = self.activity.document_feedback().get(info.doc_id)
+        info.boost = ranking.boosts.get(info.doc_id, 1.0)
+        info.hidden = info.doc_id in ranking.hidden
+        if votes is not None:
+            info.helpful, info.not_helpful = votes.helpful, votes.not_helpful
+        return info
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:

@@ -290,3 +290,32 @@ async def test_sync_endpoint_mirrors_the_knowledge_dir(
     assert result["failed"][0]["source"].endswith("broken.md")
     (folder / "dp-family.md").unlink()
     assert (await client.post("/documents/sync", headers=TRAINER)).json()["removed"] == 1
+
+
+async def test_trainers_boost_demote_and_hide_documents(client: httpx.AsyncClient) -> None:
+    await upload(client, "dp-family.md", DIRECT_PAYMENTS_MD.encode())
+    question = {"question": "Can my client pay her daughter who lives with her?"}
+    cited = (await client.post("/ask", json=question)).json()
+    assert "dp-family" in {c["doc_id"] for c in cited["citations"]}
+    await client.post("/feedback", json={"question_id": cited["question_id"], "helpful": True})
+    boosted = await client.patch("/documents/dp-family", headers=TRAINER, json={"boost": 1.5})
+    assert boosted.status_code == 200
+    assert boosted.json()["boost"] == 1.5
+    assert boosted.json()["helpful"] == 1  # per-document feedback, for the trainer
+    hidden = await client.patch("/documents/dp-family", headers=TRAINER, json={"hidden": True})
+    assert hidden.json()["hidden"] is True
+    assert hidden.json()["boost"] == 1.5
+    after = (await client.post("/ask", json=question)).json()
+    assert "dp-family" not in {c["doc_id"] for c in after["citations"]}  # never cited
+    listed = (await client.get("/documents", headers=TRAINER)).json()["documents"]
+    assert next(d for d in listed if d["doc_id"] == "dp-family")["hidden"] is True
+    shown = await client.patch("/documents/dp-family", headers=TRAINER, json={"hidden": False})
+    assert shown.json()["hidden"] is False
+    again = (await client.post("/ask", json=question)).json()
+    assert "dp-family" in {c["doc_id"] for c in again["citations"]}
+    too_much = await client.patch("/documents/dp-family", headers=TRAINER, json={"boost": 3})
+    assert too_much.status_code == 422
+    assert (
+        await client.patch("/documents/nope", headers=TRAINER, json={"boost": 1.2})
+    ).status_code == 404
+    assert (await client.patch("/documents/dp-family", json={"boost": 1.2})).status_code == 401

@@ -42,7 +42,7 @@ def test_migrations_and_activity_on_postgres(postgres: PostgresServer) -> None:
     tables = set(inspect(log.engine).get_table_names())
     assert {"questions", "feedback", "slack_events", "slack_threads", "alembic_version"} <= tables
     with log.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0007"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0008"
 
     log.record_question(
         "q1", "What is X?", answered=False, confidence=0.1, cited_doc_ids=[], surface="api"

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from assistant.curation.uploads import check_upload
 from assistant.http.deps import ServiceDep, TrainerKey
-from assistant.schemas import DocumentInfo, DocumentList
+from assistant.schemas import DocumentInfo, DocumentList, DocumentRanking
 
 router = APIRouter(prefix="/documents", tags=["documents"], dependencies=[TrainerKey])
 
@@ -119,6 +119,13 @@ def get_document(doc_id: str, service: ServiceDep) -> DocumentDetail:
         for c in service.index.chunks(doc_id)
     ]
     return DocumentDetail(**info.model_dump(), passages=passages)
+
+
+@router.patch("/{doc_id}", response_model=DocumentInfo)
+def rank_document(doc_id: str, body: DocumentRanking, service: ServiceDep) -> DocumentInfo:
+    """Boost (up to 2.0) or demote (down to 0.5) a document, or hide it: hidden documents are
+    never cited. Applies on every replica within seconds."""
+    return service.curation.rank(doc_id, body)
 
 
 @router.delete("/{doc_id}", response_model=DocumentInfo)
