@@ -225,6 +225,7 @@ class VerifiedAnswerInfo(BaseModel):
     verified_on: str
     questions: list[str]
     citations: list[Citation]
+    not_helpful: int = Field(default=0, description="'not helpful' votes on it: listed first")
 
 
 class VerifiedAnswerList(BaseModel):

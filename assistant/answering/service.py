@@ -42,7 +42,7 @@ from assistant.schemas import (
     SearchResult,
     Verified,
 )
-from assistant.verified.service import VerifiedAnswers
+from assistant.verified.service import VERIFIED_PREFIX, VerifiedAnswers
 from ingest.knowledge_index import KnowledgeIndex
 
 logger = logging.getLogger(__name__)
@@ -175,7 +175,9 @@ class AnsweringService:
                 cited_doc_ids=cited,
                 surface=surface,
                 in_scope=scoped,
-                cited_chunk_ids=[] if verified else _cited_chunks(composition, passages),
+                cited_chunk_ids=[f"{VERIFIED_PREFIX}{verified.answer_id}"]
+                if verified
+                else _cited_chunks(composition, passages),
             )
         logger.info(
             "answered question",

@@ -17,11 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from assistant.activity.log import ActivityLog
-from assistant.activity.models import VerifiedAnswerRow, VerifiedQuestionRow
+from assistant.activity.models import (
+    FeedbackRow,
+    QuestionRow,
+    VerifiedAnswerRow,
+    VerifiedQuestionRow,
+)
 from assistant.errors import ErrorCode, NotFoundError, SignpostError
 from assistant.safety.notices import source_kind
 from assistant.safety.redaction import redact
@@ -44,6 +49,9 @@ from ingest.knowledge_index import KnowledgeIndex
 MATCH_THRESHOLD = 0.8
 MATCH_WORDS = 0.3
 SNIPPET_CHARS = 320
+#: How a question answered with a verified answer records what it cited: feedback on it is
+#: then counted against the verified answer (and moves no chunk's ranking).
+VERIFIED_PREFIX = "verified:"
 
 
 @dataclass
@@ -99,12 +107,27 @@ class VerifiedAnswers:
         return self.get(answer_id)
 
     def all(self) -> list[VerifiedAnswerInfo]:
+        """Every verified answer: those marked not helpful first, then suspended ones, then
+        the rest, newest first."""
         self.check_sources()
         with self._session() as session:
             rows = session.execute(
                 select(VerifiedAnswerRow).order_by(VerifiedAnswerRow.verified_at.desc())
             ).scalars()
-            return [self._info(session, row) for row in rows]
+            answers = [self._info(session, row) for row in rows]
+            votes = dict(
+                session.execute(
+                    select(QuestionRow.cited_chunk_ids, func.count())
+                    .join(FeedbackRow, FeedbackRow.question_id == QuestionRow.id)
+                    .where(FeedbackRow.helpful.is_(False))
+                    .where(QuestionRow.cited_chunk_ids.startswith(VERIFIED_PREFIX))
+                    .group_by(QuestionRow.cited_chunk_ids)
+                ).all()
+            )
+        for answer in answers:
+            answer.not_helpful = int(votes.get(f"{VERIFIED_PREFIX}{answer.answer_id}", 0))
+        order = {"suspended": 0, "active": 1, "retired": 2}
+        return sorted(answers, key=lambda a: (-a.not_helpful, order[a.status]))
 
     def get(self, answer_id: str) -> VerifiedAnswerInfo:
         with self._session() as session:

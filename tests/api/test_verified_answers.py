@@ -130,3 +130,34 @@ async def test_bad_verified_answers_are_refused_clearly(client: httpx.AsyncClien
     assert markers.status_code == 422
     assert (await client.post("/answers", json=base | {"citations": ["x"]})).status_code == 401
     assert (await client.get("/answers/nope", headers=TRAINER)).status_code == 404
+
+
+async def test_a_not_helpful_verified_answer_goes_to_the_top_of_the_list(
+    client: httpx.AsyncClient,
+) -> None:
+    first = await verify_the_gap(client)
+    second = await client.post(
+        "/answers",
+        headers=TRAINER,
+        json={
+            "question": "How much notice does a PA get?",
+            "answer": "At least one week after a month in the job [1].",
+            "citations": [await _notice_chunk(client)],
+            "review_by": "2027-11-01",
+        },
+    )
+    assert second.status_code == 201, second.text
+    listed = (await client.get("/answers", headers=TRAINER)).json()["answers"]
+    assert listed[0]["answer_id"] == second.json()["answer_id"]  # newest first, no votes yet
+    given = (await client.post("/ask", json={"question": GAP})).json()
+    assert given["verified"]["answer_id"] == first["answer_id"]
+    vote = {"question_id": given["question_id"], "helpful": False}
+    assert (await client.post("/feedback", json=vote)).status_code == 201
+    listed = (await client.get("/answers", headers=TRAINER)).json()["answers"]
+    assert listed[0]["answer_id"] == first["answer_id"]
+    assert listed[0]["not_helpful"] == 1
+
+
+async def _notice_chunk(client: httpx.AsyncClient) -> str:
+    found = (await client.post("/search", json={"query": "notice a PA gets", "top_k": 10})).json()
+    return next(r["chunk_id"] for r in found["results"] if r["section"] == "Notice")

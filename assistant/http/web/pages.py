@@ -235,16 +235,14 @@ def trainer_page(request: Request, service: ServiceDep, message: str | None = No
     out_of_scope = [g.__dict__ for g in service.activity.gaps(20, in_scope=False)]
     titles = {d["doc_id"]: d["title"] for d in documents}
     feedback = [f.__dict__ for f in service.activity.feedback(50)]
-    order = {"suspended": 0, "active": 1, "retired": 2}
-    verified = sorted(
-        (a.model_dump() for a in service.verified.all()),
-        key=lambda a: (order[a["status"]], not a["review_due"]),
-    )
+    verified = [a.model_dump() for a in service.verified.all()]  # not helpful, then suspended
     return _page(
         request,
         "trainer.html",
         verified=verified,
-        needs_review=sum(1 for a in verified if a["status"] == "suspended" or a["review_due"]),
+        needs_review=sum(
+            1 for a in verified if a["status"] == "suspended" or a["review_due"] or a["not_helpful"]
+        ),
         documents=documents,
         gaps=gaps,
         out_of_scope=out_of_scope,
