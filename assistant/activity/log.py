@@ -578,6 +578,23 @@ class ActivityLog:
     def _guard(self) -> _DatabaseGuard:
         return _DatabaseGuard()
 
+    def guarded_session(self) -> contextlib.AbstractContextManager[Session]:
+        """A session on the activity database for the other stores that live in it (verified
+        answers): driver failures become a 503 UnavailableError, as here."""
+        return _GuardedSession(self._session())
+
+
+class _GuardedSession:
+    def __init__(self, session: Session) -> None:
+        self._inner = session
+
+    def __enter__(self) -> Session:
+        return self._inner.__enter__()
+
+    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> Literal[False]:
+        self._inner.__exit__(kind, exc, tb)
+        return _DatabaseGuard().__exit__(kind, exc, tb)
+
 
 class _DatabaseGuard:
     """Turns driver failures into a 503-style UnavailableError."""

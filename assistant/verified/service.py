@@ -10,6 +10,7 @@ it). Nothing is learned from popularity.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import uuid
@@ -334,8 +335,8 @@ class VerifiedAnswers:
             raise NotFoundError(ErrorCode.ANSWER_NOT_FOUND, f"no verified answer {answer_id!r}")
         return row
 
-    def _session(self) -> Session:
-        return Session(self.activity.engine, expire_on_commit=False)
+    def _session(self) -> contextlib.AbstractContextManager[Session]:
+        return self.activity.guarded_session()
 
 
 def _unique(items: list[str]) -> list[str]:
