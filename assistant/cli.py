@@ -159,6 +159,46 @@ def _print_answer(response: Any) -> None:
 
 
 @app.command()
+def report(
+    period: Annotated[
+        str, typer.Option("--period", help="4w, 12w or 52w (weeks back from today).")
+    ] = "4w",
+    fmt: Annotated[str, typer.Option("--format", help="json, csv or html.")] = "json",
+    slack: Annotated[
+        bool, typer.Option("--slack", help="Post the digest to SIGNPOST_SLACK_DIGEST_CHANNEL.")
+    ] = False,
+) -> None:
+    """The training-needs report: topics asked about, gaps grouped by meaning, answers marked
+    unhelpful, suggested training sessions (from the redacted question log)."""
+    from assistant.insights.render import render_report
+    from assistant.insights.service import PERIODS, report_csv
+
+    if period not in PERIODS:
+        raise typer.BadParameter(f"--period must be one of {', '.join(PERIODS)}")
+    if fmt not in ("json", "csv", "html"):
+        raise typer.BadParameter("--format must be json, csv or html")
+    settings = _settings()
+    if slack and not (settings.slack_bot_token and settings.slack_digest_channel):
+        raise SignpostError(
+            ErrorCode.SLACK_NOT_CONFIGURED,
+            "--slack needs SLACK_BOT_TOKEN and SIGNPOST_SLACK_DIGEST_CHANNEL",
+        )
+    result = _service().insights.report(period)
+    if slack:
+        from assistant.slack.digest import post_digest
+
+        post_digest(settings, result)
+        typer.echo(f"posted the digest to {settings.slack_digest_channel}")
+        return
+    if fmt == "csv":
+        typer.echo(report_csv(result), nl=False)
+    elif fmt == "html":
+        typer.echo(render_report(result))
+    else:
+        _echo_json(result.model_dump())
+
+
+@app.command()
 def chat() -> None:
     """Ask questions one after another in the terminal; follow-ups ("what if she lives with
     her?") are read with the earlier questions, as on every surface. An empty line or
@@ -363,6 +403,10 @@ def serve(
         typer.echo(f"no knowledge dir at {settings.knowledge_dir}; serving what is indexed")
     service.answering.warm_up()
     api = create_app(settings, service, trainer_keys=keys)
+    if settings.slack_digest_channel:
+        from assistant.slack.digest import start_weekly_digest
+
+        start_weekly_digest(settings, service)
     if generated:
         typer.echo(
             f"Trainer key (shown once; stored in {settings.data_dir / TRAINER_KEY_FILE}): "
@@ -423,6 +467,9 @@ def slack() -> None:
     service = _service(settings)
     service.answering.warm_up()
     bolt = create_slack_app(service, settings)
+    from assistant.slack.digest import start_weekly_digest
+
+    start_weekly_digest(settings, service)
     handler = SocketModeHandler(bolt, settings.slack_app_token, web_client=bolt.client)
     typer.echo("Signpost is connected to Slack in Socket Mode (Ctrl+C to stop)")
     try:

@@ -72,6 +72,13 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token")
     )
+    slack_digest_channel: str | None = Field(
+        default=None,
+        description="Where the weekly training-needs digest is posted (a channel id).",
+    )
+    public_url: str | None = Field(
+        default=None, description="Signpost's address, for links in Slack (the insights page)."
+    )
     slack_api_url: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_API_URL", "slack_api_url")
     )

@@ -11,6 +11,8 @@ from assistant.answering.service import AnsweringService
 from assistant.config import Settings
 from assistant.curation.service import CurationService
 from assistant.errors import ErrorCode, UnavailableError
+from assistant.insights.service import Insights
+from assistant.schemas import SearchRequest
 from assistant.services import Signpost
 from assistant.verified.service import VerifiedAnswers
 from ingest.chunking import Chunker
@@ -86,10 +88,17 @@ def build_services(settings: Settings, *, embedder: Embedder | None = None) -> S
         sentences=sentences,
     )
     curation = CurationService(index=index, ingestor=ingestor, activity=activity, verified=verified)
+
+    def nearest(question: str) -> str | None:
+        found = answering.search(SearchRequest(query=question, top_k=1)).results
+        return found[0].doc_id if found and found[0].score >= settings.min_similarity else None
+
+    insights = Insights(activity, index, embedder.embed_documents, nearest, normalise=expand_query)
     return Signpost(
         answering=answering,
         curation=curation,
         activity=activity,
         index=index,
         verified=verified,
+        insights=insights,
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from assistant.activity.log import ActivityLog
 from assistant.answering.service import AnsweringService
 from assistant.curation.service import CurationService
+from assistant.insights.service import Insights
 from assistant.verified.service import VerifiedAnswers
 from ingest.knowledge_index import KnowledgeIndex
 
@@ -23,6 +24,7 @@ class Signpost:
     activity: ActivityLog
     index: KnowledgeIndex
     verified: VerifiedAnswers
+    insights: Insights
 
     def check_ready(self) -> None:
         """Raise StoreUnavailable or UnavailableError naming what is unreachable."""

@@ -170,3 +170,36 @@ def test_chat_reads_follow_ups_with_the_earlier_question(tmp_path: Path) -> None
     assert "(new conversation)" in chat.stdout
     after_follow_up = chat.stdout.split("Answering:", 1)[1]
     assert "same household" in after_follow_up.split("[1]")[0]
+
+
+def test_report_in_csv_and_html_agree(tmp_path: Path, embedder) -> None:
+    import csv
+    import io
+
+    from assistant.config import Settings
+    from assistant.factory import build_services
+    from assistant.schemas import AskRequest
+
+    write(tmp_path / "knowledge" / "dp-family.md", DIRECT_PAYMENTS_MD)
+    service = build_services(
+        Settings(data_dir=tmp_path / "data", knowledge_dir=tmp_path / "knowledge", _env_file=None),
+        embedder=embedder,
+    )
+    service.curation.sync(tmp_path / "knowledge")
+    for n in range(12):
+        question = "Can a relative be paid?" if n % 2 else "Can a PA drive my client's car?"
+        service.answering.ask(AskRequest(question=question), surface="cli")
+    table = run(tmp_path, "report", "--format", "csv")
+    assert table.returncode == 0, table.stderr
+    figures = {(r[0], r[1]): r[2] for r in list(csv.reader(io.StringIO(table.stdout)))[1:]}
+    assert figures[("summary", "questions")] == "12"
+    page = run(tmp_path, "report", "--format", "html")
+    assert page.returncode == 0, page.stderr
+    assert "<strong>12</strong> questions" in page.stdout
+    largest = figures[("gap_cluster", "1")]
+    assert f"<td>{largest}</td>" in page.stdout
+    as_json = json.loads(run(tmp_path, "report").stdout)
+    assert as_json["gap_clusters"][0]["size"] == int(largest)
+    refused = run(tmp_path, "report", "--slack")
+    assert refused.returncode == 1
+    assert refused.stderr.strip().startswith("signpost: error: --slack needs")

@@ -79,6 +79,24 @@ class Ranking:
 
 
 @dataclass
+class LoggedQuestion:
+    asked_at: dt.datetime
+    question: str  # redacted
+    answered: bool
+    confidence: float
+    cited_doc_ids: list[str]
+    surface: str
+    in_scope: bool
+    helpful: int
+    not_helpful: int
+
+    @property
+    def weak(self) -> bool:
+        """A knowledge gap: unanswered or weakly answered, in scope."""
+        return self.in_scope and (not self.answered or self.confidence < LOW_CONFIDENCE)
+
+
+@dataclass
 class DocumentFeedback:
     helpful: int
     not_helpful: int
@@ -389,6 +407,41 @@ class ActivityLog:
             result = (row.boost, row.hidden)
         self.refresh_ranking()
         return result
+
+    def questions_since(self, since: dt.datetime) -> list[LoggedQuestion]:
+        """Every logged question (redacted) asked since `since`, oldest first, with its
+        helpful and not-helpful votes: what the insights are built from."""
+        votes = (
+            select(
+                FeedbackRow.question_id,
+                func.sum(cast(FeedbackRow.helpful, Integer)).label("helpful"),
+                func.count().label("votes"),
+            )
+            .group_by(FeedbackRow.question_id)
+            .subquery()
+        )
+        query = (
+            select(QuestionRow, votes.c.helpful, votes.c.votes)
+            .outerjoin(votes, votes.c.question_id == QuestionRow.id)
+            .where(QuestionRow.asked_at >= since)
+            .order_by(QuestionRow.asked_at)
+        )
+        with self._guard(), self._session() as session:
+            rows = session.execute(query).all()
+        return [
+            LoggedQuestion(
+                asked_at=_aware(q.asked_at),
+                question=q.question,
+                answered=q.answered,
+                confidence=q.confidence,
+                cited_doc_ids=[d for d in q.cited_doc_ids.split(",") if d],
+                surface=q.surface,
+                in_scope=q.in_scope,
+                helpful=int(helpful or 0),
+                not_helpful=int(total or 0) - int(helpful or 0),
+            )
+            for q, helpful, total in rows
+        ]
 
     def refresh_ranking(self) -> None:
         """Read boosts and feedback afresh on the next `ranking()` (not after RANKING_TTL_S)."""

@@ -339,3 +339,52 @@ def test_a_trainer_verifies_an_answer_from_a_gap(page: Page, server: LiveServer)
     page.get_by_role("button", name="Ask Signpost").click()
     expect(page.locator(".verified")).to_contain_text("Verified by trainers")
     expect(page.locator(".answer-text")).to_contain_text("not how many people answered")
+
+
+@pytest.mark.parametrize(("width", "name"), [(1280, "desktop"), (390, "phone")])
+def test_the_insights_page_draws_its_charts_with_no_network(
+    browser: Browser, server: LiveServer, width: int, name: str
+) -> None:
+    """300 questions over 12 weeks (asked through the API, then spread back in time): the
+    page draws its charts itself, asks nothing of any other origin, and fits the screen."""
+    import datetime as dt
+
+    import httpx
+    from sqlalchemy import create_engine, text
+
+    db = server.log_path.parent / "data" / "signpost.db"
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        count = http.get("/insights/report", headers={"Authorization": f"Bearer {TRAINER_KEY}"})
+        if count.json()["questions"] < 300:
+            for i in range(300):
+                question = (
+                    "Can a PA drive my client's car to appointments?"
+                    if i % 3
+                    else "How many social workers felt they knew how to employ PAs?"
+                )
+                assert http.post("/ask", json={"question": question}).status_code == 200
+            engine = create_engine(f"sqlite:///{db}")
+            with engine.begin() as conn:
+                ids = [r[0] for r in conn.execute(text("SELECT id FROM questions ORDER BY id"))]
+                now = dt.datetime.now(dt.UTC)
+                for n, question_id in enumerate(ids):
+                    when = (now - dt.timedelta(days=n % 84)).isoformat(sep=" ")
+                    conn.execute(
+                        text("UPDATE questions SET asked_at = :when WHERE id = :id"),
+                        {"when": when, "id": question_id},
+                    )
+            engine.dispose()
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    origins: list[str] = []
+    page.on("request", lambda request: origins.append(request.url))
+    sign_in(page, server)
+    page.goto(f"{server.url}/trainer/insights?period=12w")
+    expect(page.locator("figure.chart svg")).to_have_count(4)
+    expect(page.locator(".summary")).to_contain_text("questions")
+    expect(page.locator(".insights")).to_contain_text("Knowledge gaps, grouped by meaning")
+    assert all(url.startswith(server.url) for url in origins), origins
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"insights-{name}.png"), full_page=True)
+    context.close()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from assistant.activity.log import FeedbackItem, Gap
 from assistant.http.deps import ServiceDep, TrainerKey
+from assistant.insights.render import render_report
+from assistant.insights.service import Report, report_csv
 
 router = APIRouter(tags=["insights"], dependencies=[TrainerKey])
 
@@ -30,6 +33,33 @@ def gaps(service: ServiceDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100)
     return Gaps(
         gaps=service.activity.gaps(limit), out_of_scope=service.activity.gaps(limit, in_scope=False)
     )
+
+
+@router.get(
+    "/insights/report",
+    response_model=Report,
+    responses={200: {"content": {"text/csv": {}, "text/html": {}}}},
+)
+def training_needs_report(
+    request: Request,
+    service: ServiceDep,
+    period: Annotated[Literal["4w", "12w", "52w"], Query()] = "4w",
+    format: Annotated[Literal["json", "csv", "html"], Query()] = "json",  # noqa: A002
+) -> Response | Report:
+    """The training-needs report for the last 4, 12 or 52 weeks: questions, answer and
+    helpful rates by week and surface, topics, most and never cited documents, gaps grouped by
+    meaning, answers marked unhelpful and suggested sessions. Built from the redacted log; no
+    question text for groups under three."""
+    report = service.insights.report(period)
+    if format == "csv":
+        return Response(
+            report_csv(report),
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="signpost-{period}.csv"'},
+        )
+    if format == "html":
+        return HTMLResponse(render_report(report))
+    return report
 
 
 @router.get("/feedback", response_model=FeedbackList)

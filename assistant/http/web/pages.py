@@ -13,11 +13,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from pydantic import ValidationError
 
 from assistant.curation.uploads import UPLOAD_FIELDS, check_upload
 from assistant.errors import ErrorCode, NotFoundError, SignpostError
 from assistant.http.deps import ServiceDep, check_guess, rate_limit, signed_in
+from assistant.insights.render import render_report, report_body
+from assistant.insights.service import PERIODS, report_csv
 from assistant.safety.notices import review_due
 from assistant.schemas import (
     MARKER,
@@ -310,6 +313,43 @@ def delete_submit(
     _check_csrf(request, csrf)
     removed = service.curation.remove(doc_id)
     return _flash(f"Deleted: {removed.title} ({removed.doc_id})")
+
+
+@router.get("/trainer/insights", response_class=HTMLResponse)
+def insights_page(request: Request, service: ServiceDep, period: str = "4w") -> HTMLResponse:
+    """What practitioners need to learn: charts (SVG drawn on the server), gaps grouped by
+    meaning, suggested sessions; the period is 4 weeks, 12 weeks or 52 weeks."""
+    _require_trainer(request)
+    if period not in PERIODS:
+        period = "4w"
+    report = service.insights.report(period)
+    return _page(
+        request,
+        "insights.html",
+        report=report,
+        body=Markup(report_body(report)),  # noqa: S704 - every value is escaped in report_body
+        period=period,
+        periods={"4w": "4 weeks", "12w": "3 months", "52w": "12 months"},
+    )
+
+
+@router.get("/trainer/insights/report")
+def insights_export(
+    request: Request,
+    service: ServiceDep,
+    period: str = "4w",
+    format: str = "csv",  # noqa: A002
+) -> Response:
+    """The report for a signed-in trainer: CSV, or the printable page."""
+    _require_trainer(request)
+    report = service.insights.report(period if period in PERIODS else "4w")
+    if format == "html":
+        return HTMLResponse(render_report(report))
+    return Response(
+        report_csv(report),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="signpost-{report.period}.csv"'},
+    )
 
 
 @router.get("/trainer/answers/new", response_class=HTMLResponse)

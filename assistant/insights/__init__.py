@@ -1,0 +1,1 @@
+"""Insights and the training-needs report for trainers (see service.py)."""
