@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 import io
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -28,6 +28,7 @@ PERIODS = {"4w": 28, "12w": 84, "52w": 364}
 CLUSTER_DISTANCE = 0.25
 MIN_EXAMPLE_GROUP = 3  # a group smaller than this shows no question text in exports
 TOP = 10
+NEAREST_CACHE = 5000
 
 
 class WeekFigures(BaseModel):
@@ -103,6 +104,21 @@ class Insights:
         self.nearest = nearest
         self._lock = threading.Lock()
         self._clusters: dict[tuple[str, ...], list[list[str]]] = {}
+        self._nearest: OrderedDict[tuple[str, str], str | None] = OrderedDict()
+
+    def nearest_document(self, question: str) -> str | None:
+        """The document a question is nearest to, remembered while the index is unchanged
+        (the trainer page asks for every gap on every view)."""
+        key = (self.index.store.revision(), question)
+        with self._lock:
+            if key in self._nearest:
+                return self._nearest[key]
+        found = self.nearest(question)
+        with self._lock:
+            self._nearest[key] = found
+            while len(self._nearest) > NEAREST_CACHE:
+                self._nearest.popitem(last=False)
+        return found
 
     def report(self, period: str = "4w", today: dt.date | None = None) -> Report:
         today = today or dt.datetime.now(dt.UTC).date()
@@ -115,7 +131,7 @@ class Insights:
 
         def nearest(text: str) -> str | None:
             if text not in nearest_cache:
-                nearest_cache[text] = self.nearest(text)
+                nearest_cache[text] = self.nearest_document(text)
             return nearest_cache[text]
 
         topics: Counter[str] = Counter()

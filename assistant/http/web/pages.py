@@ -427,8 +427,8 @@ def _flash(message: str) -> RedirectResponse:
 
 
 def _closest(service: Any, question: str) -> dict[str, str] | None:
-    """The document a gap is nearest to: the one a trainer would probably extend."""
-    results = service.answering.search(SearchRequest(query=question, top_k=1)).results
-    if not results:
-        return None
-    return {"doc_id": results[0].doc_id, "title": results[0].title}
+    """The document a gap is nearest to: the one a trainer would probably extend (remembered
+    while the index is unchanged)."""
+    doc_id = service.insights.nearest_document(question)
+    record = service.index.records().get(doc_id) if doc_id else None
+    return {"doc_id": record.doc_id, "title": record.title} if record else None
