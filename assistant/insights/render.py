@@ -41,6 +41,45 @@ def bar_chart(title: str, labels: list[str], values: list[float], *, percent: bo
     )
 
 
+SERIES = ["#1f4e79", "#4e9a6b", "#c98a1c", "#8d5aa6", "#6b7280"]
+
+
+def stacked_chart(title: str, labels: list[str], series: dict[str, list[float]]) -> str:
+    """Bars stacked by series (questions per week by surface), with a legend."""
+    width, height, pad = 640, 220, 28
+    totals = [sum(values[i] for values in series.values()) for i in range(len(labels))]
+    top = max(totals, default=0) or 1
+    step = (width - 2 * pad) / max(1, len(labels))
+    shapes = []
+    for i, label in enumerate(labels):
+        y: float = height - pad
+        for k, (name, values) in enumerate(series.items()):
+            h = (height - 2 * pad - 16) * values[i] / top
+            y -= h
+            shapes.append(
+                f'<rect x="{pad + i * step + 2:.1f}" y="{y:.1f}" width="{max(1, step - 4):.1f}" '
+                f'height="{h:.1f}" fill="{SERIES[k % len(SERIES)]}"><title>{escape(label)} '
+                f"{escape(name)}: {values[i]:g}</title></rect>"
+            )
+        if len(labels) <= 13 or i % 2 == 0:
+            shapes.append(
+                f'<text x="{pad + i * step + step / 2:.1f}" y="{height - 10}" font-size="9" '
+                f'text-anchor="middle">{escape(_short(label))}</text>'
+            )
+    legend = "".join(
+        f'<rect x="{pad + k * 90}" y="2" width="10" height="10" fill="{SERIES[k % len(SERIES)]}"/>'
+        f'<text x="{pad + k * 90 + 14}" y="11" font-size="10">{escape(name)}</text>'
+        for k, name in enumerate(series)
+    )
+    return (
+        f'<figure class="chart"><figcaption>{escape(title)}</figcaption>'
+        f'<svg role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
+        f'width="100%" preserveAspectRatio="xMidYMid meet">{legend}'
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
+        f'stroke="#888"/>{"".join(shapes)}</svg></figure>'
+    )
+
+
 def report_body(report: Report) -> str:
     """The report's sections (used by the printable page and the insights page)."""
     weeks = [w.week for w in report.weeks]
@@ -50,7 +89,14 @@ def report_body(report: Report) -> str:
         f"to {report.until}; <strong>{report.answer_rate:.0%}</strong> of in-scope questions "
         f"answered; helpful rate <strong>{helpful}</strong>.</p>",
         '<div class="charts">',
-        bar_chart("Questions per week", weeks, [float(w.questions) for w in report.weeks]),
+        stacked_chart(
+            "Questions per week, by surface",
+            weeks,
+            {
+                surface: [float(w.by_surface.get(surface, 0)) for w in report.weeks]
+                for surface in sorted({s for w in report.weeks for s in w.by_surface})
+            },
+        ),
         bar_chart(
             "Answer rate per week", weeks, [w.answer_rate for w in report.weeks], percent=True
         ),
