@@ -41,6 +41,10 @@ def test_api_never_fails_and_matches_its_schema(case) -> None:
         # whether an upload is acceptable depends on the file's content (its detected type,
         # its front matter), which no schema can express: random bytes are rightly refused
         excluded.append(positive_data_acceptance)
+    if case.operation.path.startswith("/answers") and case.operation.method.upper() != "GET":
+        # a verified answer is acceptable only when its [n] markers match its citations and
+        # each cited chunk is in the index: content no schema can express (422 otherwise)
+        excluded.append(positive_data_acceptance)
     case.call_and_validate(
         headers={"Authorization": f"Bearer {TRAINER_KEY}"}, excluded_checks=excluded
     )
