@@ -49,7 +49,8 @@ def _table_rows(lines: list[str]) -> list[str]:
 def split_sentences(text: str) -> list[str]:
     """Answer units from a passage: the sentences of each paragraph (hard-wrapped lines are
     joined first), a short list as one unit (with the sentence that introduces it, when that
-    ends in a colon), each table row as one unit."""
+    ends in a colon), each table row as one unit. A line after a list that is not indented,
+    when the last item ended its sentence, starts a new paragraph."""
     units: list[str] = []
     for block in re.split(r"\n\s*\n", _EMPHASIS.sub("", text)):
         lines = [line for line in block.splitlines() if line.strip()]
@@ -58,27 +59,40 @@ def split_sentences(text: str) -> list[str]:
         if all(_TABLE_ROW.match(line) for line in lines):
             units.extend(_table_rows(lines))
             continue
-        paragraph: list[str] = []
-        items: list[str] = []
+        segments: list[tuple[str, list[str]]] = []
         for line in lines:
             if _LIST_ITEM.match(line):
-                items.append(_LIST_ITEM.sub("", line).strip())
-            elif items:
-                items[-1] += " " + line.strip()
+                if not segments or segments[-1][0] != "list":
+                    segments.append(("list", []))
+                segments[-1][1].append(_LIST_ITEM.sub("", line).strip())
+            elif segments and segments[-1][0] == "list" and _continues(line, segments[-1][1]):
+                segments[-1][1][-1] += " " + line.strip()
             else:
-                paragraph.append(line.strip())
-        units.extend(_sentences(" ".join(paragraph)))
-        if items:
-            joined = "; ".join(i.rstrip(".;") for i in items) + "."
-            if len(joined.split()) <= LIST_UNIT_WORDS:
-                if units and units[-1].endswith(":"):  # "It can pay for: a; b; c." is one unit
-                    units[-1] = f"{units[-1]} {joined}"
-                else:
-                    units.append(joined)
+                if not segments or segments[-1][0] != "text":
+                    segments.append(("text", []))
+                segments[-1][1].append(line.strip())
+        for kind, parts in segments:
+            if kind == "text":
+                units.extend(_sentences(" ".join(parts)))
             else:
-                for item in items:
-                    units.extend(_sentences(item))
+                _add_list(units, parts)
     return units
+
+
+def _continues(line: str, items: list[str]) -> bool:
+    """A wrapped line of the last list item (indented, or the item has not ended)."""
+    return line[:1].isspace() or not items[-1].rstrip().endswith((".", "!", "?"))
+
+
+def _add_list(units: list[str], items: list[str]) -> None:
+    joined = "; ".join(i.rstrip(".;") for i in items) + "."
+    if len(joined.split()) > LIST_UNIT_WORDS:
+        for item in items:
+            units.extend(_sentences(item))
+    elif units and units[-1].endswith(":"):  # "It can pay for: a; b; c." is one unit
+        units[-1] = f"{units[-1]} {joined}"
+    else:
+        units.append(joined)
 
 
 def in_context(heading: str | None, sentence: str) -> str:

@@ -240,3 +240,14 @@ def test_an_undeclared_source_is_never_labelled_guidance(tmp_path) -> None:
     result = _composer(tmp_path).compose("When is a direct payment reviewed?", [passage])
     assert result.answer.startswith("Article: ")
     assert result.citations[0].kind == "article"
+
+
+def test_a_sentence_after_a_list_is_not_part_of_its_last_item() -> None:
+    text = (
+        "Checks before starting:\n- references\n- a DBS check, where the work\n"
+        "  needs it.\nKeep a copy of every check."
+    )
+    assert split_sentences(text) == [
+        "Checks before starting: references; a DBS check, where the work needs it.",
+        "Keep a copy of every check.",
+    ]
