@@ -43,6 +43,11 @@ class KnowledgeIndex:
                 self.refresh()
         return self._records
 
+    def revision(self) -> str:
+        """The catalog revision the records above belong to (checked as often as they are)."""
+        self.records()
+        return self._revision or ""
+
     def refresh(self) -> None:
         with self._lock:
             self._revision = self.store.revision()

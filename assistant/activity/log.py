@@ -336,7 +336,7 @@ class ActivityLog:
                 .scalars()
                 .all()
             )
-        idle = bool(rows) and _aware(rows[0].asked_at) < dt.datetime.now(dt.UTC) - CONVERSATION_IDLE
+        idle = bool(rows) and as_utc(rows[0].asked_at) < dt.datetime.now(dt.UTC) - CONVERSATION_IDLE
         if (not rows or idle) and must_exist:
             raise NotFoundError(
                 ErrorCode.CONVERSATION_NOT_FOUND,
@@ -430,7 +430,7 @@ class ActivityLog:
             rows = session.execute(query).all()
         return [
             LoggedQuestion(
-                asked_at=_aware(q.asked_at),
+                asked_at=as_utc(q.asked_at),
                 question=q.question,
                 answered=q.answered,
                 confidence=q.confidence,
@@ -464,7 +464,7 @@ class ActivityLog:
         today = dt.datetime.now(dt.UTC)
         scores: dict[str, float] = {}
         for helpful, created_at, chunk_ids in votes:
-            weight = 0.5 ** ((today - _aware(created_at)) / FEEDBACK_HALF_LIFE)
+            weight = 0.5 ** ((today - as_utc(created_at)) / FEEDBACK_HALF_LIFE)
             for chunk_id in chunk_ids.split(","):
                 scores[chunk_id] = scores.get(chunk_id, 0.0) + (weight if helpful else -weight)
         ranking = Ranking(
@@ -681,13 +681,9 @@ def _rowcount(result: Result[Any]) -> int:
 
 
 def _iso(value: dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.isoformat()
+    return "" if value is None else as_utc(value).isoformat()
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes (stored as UTC)."""
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time, timezone-aware: SQLite hands back naive datetimes (stored as UTC)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -126,8 +126,8 @@ class Composition:
     confidence: float
     citations: list[Citation]
     notices: list[str] = field(default_factory=list)
-    #: what the confidence was worked out from (for evaluation and logs, not shown)
-    signals: dict[str, float] = field(default_factory=dict)
+    #: the chunk behind each citation, in citation order (feedback is attributed to them)
+    cited_chunk_ids: list[str] = field(default_factory=list)
 
 
 PRIOR_SLOPE = 0.5
@@ -279,30 +279,17 @@ class ExtractiveComposer:
             return Composition(
                 ABSTAIN_MESSAGE, False, self.confidence(passages, best_overlap, None), []
             )
-        self._doc_ids = [p.record.doc_id for p in passages]
-        chosen = self._select(sentences, q_terms, kinds, nations_named(question))
+        chosen = self._select(sentences, passages, q_terms, kinds, nations_named(question))
         if "yesno" in kinds and all(_DEFINITION.match(c.text) for c in chosen):
             chosen = []  # "can a PA drive?" is not answered by what a PA is
         if not chosen:
             return Composition(ABSTAIN_MESSAGE, False, self.confidence(passages, best_overlap), [])
-        answer, citations = self._render(chosen, passages)
+        answer, citations, chunk_ids = self._render(chosen, passages)
         lead = max(chosen, key=lambda c: c.score)
         rivals = [x.score for x in sentences if x.passage != lead.passage]
         margin = lead.score - max(rivals, default=0.0)
         confidence = self.confidence(passages, best_overlap, lead, margin)
-        signals = {
-            "top": max(p.similarity for p in passages[:3]),
-            "lead_sim": lead.similarity or 0.0,
-            "lead_overlap": lead.overlap,
-            "lead_relevance": lead.relevance,
-            "lead_score": lead.score,
-            "margin": margin,
-            "kind_match": float(self._kind_bonus(lead, kinds) > 0),
-            "kinds": float(bool(kinds)),
-            "sentences": float(len(chosen)),
-            "best_overlap": best_overlap,
-        }
-        return Composition(answer, True, confidence, citations, signals=signals)
+        return Composition(answer, True, confidence, citations, cited_chunk_ids=chunk_ids)
 
     # -- steps --------------------------------------------------------------------------
     def _candidates(self, passages: list[Passage]) -> list[Sentence]:
@@ -384,6 +371,7 @@ class ExtractiveComposer:
     def _select(
         self,
         sentences: list[Sentence],
+        passages: list[Passage],
         q_terms: set[str],
         kinds: set[str],
         nations: list[str] | None = None,
@@ -426,14 +414,14 @@ class ExtractiveComposer:
         if "list" in kinds and lead.is_list:
             return chosen  # the whole list from the one section that holds it
         covered = set().union(*(c.terms for c in chosen)) & q_terms
-        same_document = self._document(lead)
+        same_document = passages[lead.passage].record.doc_id
         others = 0
         for s in ranked:
             if len(chosen) >= MAX_SENTENCES or s.score < ELSEWHERE_SHARE * lead.score:
                 break
             if s in chosen or s.contradicts or s.relevance < floor:
                 continue
-            elsewhere = self._document(s) != same_document
+            elsewhere = passages[s.passage].record.doc_id != same_document
             if elsewhere and (
                 others or s.relevance < lead.relevance or not (s.terms & q_terms) - covered
             ):
@@ -490,9 +478,6 @@ class ExtractiveComposer:
         term, wanted = self.tokenize([defined.group(1), asked.group(1)])
         return bool(term) and (set(term) <= set(wanted) or set(wanted) <= set(term))
 
-    def _document(self, s: Sentence) -> str:
-        return self._doc_ids[s.passage]
-
     @staticmethod
     def _with_predecessor(s: Sentence, sentences: list[Sentence]) -> list[Sentence]:
         """The sentence, preceded by the one it points at ("That...", "However..."); empty
@@ -514,7 +499,7 @@ class ExtractiveComposer:
 
     def _render(
         self, chosen: list[Sentence], passages: list[Passage]
-    ) -> tuple[str, list[Citation]]:
+    ) -> tuple[str, list[Citation], list[str]]:
         numbers: dict[int, int] = {}
         focus: dict[int, str] = {}
         parts: list[str] = []
@@ -530,11 +515,9 @@ class ExtractiveComposer:
                 last_label = label
             focus.setdefault(s.passage, s.text)
             parts.append(f"{text} [{n}]")
-        citations = [
-            make_citation(n, passages[p], focus[p])
-            for p, n in sorted(numbers.items(), key=lambda item: item[1])
-        ]
-        return " ".join(parts), citations
+        cited = sorted(numbers.items(), key=lambda item: item[1])
+        citations = [make_citation(n, passages[p], focus[p]) for p, n in cited]
+        return " ".join(parts), citations, [passages[p].chunk.chunk_id for p, _ in cited]
 
 
 _FIRST_PERSON = re.compile(

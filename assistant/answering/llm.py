@@ -106,4 +106,5 @@ class LLMComposer:
             order.setdefault(n, len(order) + 1)
         answer = MARKER.sub(lambda m: f"[{order[int(m.group(1))]}]", " ".join(kept))
         citations = [make_citation(new, passages[old - 1]) for old, new in order.items()]
-        return Composition(answer, True, 0.0, citations)
+        chunk_ids = [passages[old - 1].chunk.chunk_id for old in order]
+        return Composition(answer, True, 0.0, citations, cited_chunk_ids=chunk_ids)

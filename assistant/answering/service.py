@@ -124,8 +124,9 @@ class AnsweringService:
         else:
             query = self._query(resolution.text)
             query = f"{query} {condition_terms(query)}".strip()
+            at_risk = safeguarding_notice(redaction.text) is not None
             match = None
-            if not safeguarding_notice(redaction.text) and self.verified is not None:
+            if not at_risk and self.verified is not None:
                 match = self.verified.match(resolution.interpreted_as or redaction.text)
             if match is not None:  # a trainer answered this question: their answer first
                 verified = Verified(
@@ -134,7 +135,7 @@ class AnsweringService:
                 composition = Composition(
                     match.answer.answer, True, min(1.0, match.score), match.answer.citations
                 )
-            elif safeguarding_notice(redaction.text):
+            elif at_risk:
                 passages, composition = self._safeguarding_answer(query, request)
             else:
                 passages = self.retriever.retrieve(query, request.top_k, request.filters)
@@ -177,7 +178,7 @@ class AnsweringService:
                 in_scope=scoped,
                 cited_chunk_ids=[f"{VERIFIED_PREFIX}{verified.answer_id}"]
                 if verified
-                else _cited_chunks(composition, passages),
+                else composition.cited_chunk_ids,
             )
         logger.info(
             "answered question",
@@ -331,20 +332,3 @@ class AnsweringService:
                 for p in passages
             ]
         )
-
-
-def _cited_chunks(composition: Composition, passages: list[Passage]) -> list[str]:
-    """The chunks behind the citations (feedback on the answer is attributed to them)."""
-    chunk_ids = []
-    for citation in composition.citations:
-        match = next(
-            (
-                p.chunk.chunk_id
-                for p in passages
-                if p.record.doc_id == citation.doc_id and p.chunk.section == citation.section
-            ),
-            None,
-        )
-        if match is not None:
-            chunk_ids.append(match)
-    return chunk_ids

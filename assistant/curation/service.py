@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from assistant.activity.log import ActivityLog
+from assistant.activity.log import ActivityLog, DocumentFeedback, Ranking
 from assistant.errors import ErrorCode, NotFoundError, SignpostError
 from assistant.schemas import DocumentInfo, DocumentList, DocumentRanking
 from assistant.verified.service import VerifiedAnswers
@@ -37,13 +37,14 @@ class CurationService:
 
     def documents(self) -> DocumentList:
         records = sorted(self.index.records().values(), key=lambda r: r.title.lower())
-        return DocumentList(documents=[self._ranked(_info(r)) for r in records])
+        ranking, votes = self.activity.ranking(), self.activity.document_feedback()
+        return DocumentList(documents=[_ranked(_info(r), ranking, votes) for r in records])
 
     def document(self, doc_id: str) -> DocumentInfo:
         record = self.index.records().get(doc_id)
         if record is None:
             raise NotFoundError(ErrorCode.DOCUMENT_NOT_FOUND, f"no document with id {doc_id!r}")
-        return self._ranked(_info(record))
+        return _ranked(_info(record), self.activity.ranking(), self.activity.document_feedback())
 
     def rank(self, doc_id: str, change: DocumentRanking) -> DocumentInfo:
         """A trainer boosts, demotes or hides a document (retrieval multiplies its chunks'
@@ -51,15 +52,6 @@ class CurationService:
         self.document(doc_id)  # 404 for an unknown document
         self.activity.set_document(doc_id, boost=change.boost, hidden=change.hidden)
         return self.document(doc_id)
-
-    def _ranked(self, info: DocumentInfo) -> DocumentInfo:
-        ranking = self.activity.ranking()
-        votes = self.activity.document_feedback().get(info.doc_id)
-        info.boost = ranking.boosts.get(info.doc_id, 1.0)
-        info.hidden = info.doc_id in ranking.hidden
-        if votes is not None:
-            info.helpful, info.not_helpful = votes.helpful, votes.not_helpful
-        return info
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
@@ -77,8 +69,7 @@ class CurationService:
                 self._check_verified()
 
     def _check_verified(self) -> None:
-        if self.verified is not None:
-            self.index.refresh()
+        if self.verified is not None:  # the ingestor has refreshed the index by now
             self.verified.check_sources()
 
     def sync_if_free(self, folder: Path) -> IngestReport | None:
@@ -120,6 +111,18 @@ class CurationService:
                 return self.ingestor.add_upload(data, fmt, filename=filename, metadata=metadata)
         except DocumentError as exc:
             raise SignpostError(ErrorCode.BAD_DOCUMENT, str(exc)) from exc
+
+
+def _ranked(
+    info: DocumentInfo, ranking: Ranking, votes: Mapping[str, DocumentFeedback]
+) -> DocumentInfo:
+    """A document's trainer ranking (boost, hidden) and the votes on answers citing it."""
+    info.boost = ranking.boosts.get(info.doc_id, 1.0)
+    info.hidden = info.doc_id in ranking.hidden
+    tally = votes.get(info.doc_id)
+    if tally is not None:
+        info.helpful, info.not_helpful = tally.helpful, tally.not_helpful
+    return info
 
 
 def _info(record: DocumentRecord) -> DocumentInfo:

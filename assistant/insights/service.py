@@ -109,7 +109,7 @@ class Insights:
     def nearest_document(self, question: str) -> str | None:
         """The document a question is nearest to, remembered while the index is unchanged
         (the trainer page asks for every gap on every view)."""
-        key = (self.index.store.revision(), question)
+        key = (self.index.revision(), question)
         with self._lock:
             if key in self._nearest:
                 return self._nearest[key]

@@ -21,7 +21,7 @@ import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from assistant.activity.log import ActivityLog
+from assistant.activity.log import ActivityLog, as_utc
 from assistant.activity.models import (
     FeedbackRow,
     QuestionRow,
@@ -310,7 +310,7 @@ class VerifiedAnswers:
             review_by=row.review_by.isoformat(),
             review_due=row.review_by < dt.date.today(),
             verified_by=row.verified_by,
-            verified_on=_aware(row.verified_at).date().isoformat(),
+            verified_on=as_utc(row.verified_at).date().isoformat(),
             questions=list(questions),
             citations=[
                 Citation(
@@ -344,7 +344,3 @@ def _unique(items: list[str]) -> list[str]:
     for item in items:
         seen.setdefault(" ".join(item.lower().split()), item.strip())
     return list(seen.values())
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
