@@ -12,6 +12,7 @@ subject of its own and leans on nothing is a new topic: nothing is carried over.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.activity.log import ConversationTurn
@@ -69,9 +70,13 @@ TOPICS: list[tuple[str, str]] = [
     (r"financial abuse|misuse[ds]?|exploitation", "financial abuse"),
     (r"self-directed support", "self-directed support"),
     (r"Care Act", "Care Act"),
+]
+# A follow-up that names a nation replaces the earlier one ("and in Wales?" after Scotland)
+PLACES: list[tuple[str, str]] = [
     (r"Wales|Welsh", "Wales"),
     (r"Scotland|Scottish", "Scotland"),
     (r"Northern Ireland", "Northern Ireland"),
+    (r"England|English", "England"),
 ]
 ACTIONS: list[tuple[str, str]] = [
     (r"pay(?:ing|s)?|paid", "paying"),
@@ -81,7 +86,12 @@ ACTIONS: list[tuple[str, str]] = [
 ]
 _COMPILED = [
     (kind, re.compile(rf"\b(?:{pattern})\b", re.I), phrase)
-    for kind, table in (("person", PEOPLE), ("topic", TOPICS), ("action", ACTIONS))
+    for kind, table in (
+        ("person", PEOPLE),
+        ("topic", TOPICS),
+        ("place", PLACES),
+        ("action", ACTIONS),
+    )
     for pattern, phrase in table
 ]
 _LEANS_ON = re.compile(
@@ -89,12 +99,38 @@ _LEANS_ON = re.compile(
     r"same for|does that|is that|and if)\b",
     re.I,
 )
-_PRONOUN = re.compile(r"\b(?:she|he|they|her|him|them|it|its)\b", re.I)
-_POINTER = re.compile(r"\b(?:that|this|those|these|then|there|one)\b", re.I)
+_PRONOUN = re.compile(r"\b(?:she|he|they|her|him|them|it|its|his|their)\b", re.I)
+# "that", "this": what was said before ("who decides that?"); "is there" is not a pointer
+_POINTER = re.compile(r"\b(?:that|this|those|these|then|one)\b", re.I)
+# the message names its own person, so "her daughter" is that person's daughter
+_OWN_PERSON = re.compile(
+    r"\b(?:clients?|service users?|someone|somebody|people|(?:a|the|my|our) (?:person|man|woman|"
+    r"mum|dad|mother|father|son|daughter|wife|husband|partner|carer|relative))\b",
+    re.I,
+)
+# Words of a question that say nothing about its subject: never carried as keywords
+# fmt: off
+GENERIC = frozenset({
+    "client", "clients", "service", "user", "users", "person", "people", "someone", "somebody",
+    "council", "councils", "need", "needs", "want", "wants", "get", "gets", "got", "make",
+    "makes", "made", "use", "used", "using", "way", "ways", "thing", "things", "know", "tell",
+    "help", "find", "give", "able", "allow", "allowed", "still", "also", "much", "many",
+    "long", "often", "does", "quick", "hey", "hi", "thanks", "please", "social", "worker",
+    "workers", "practitioner",
+})
+# fmt: on
+KEYWORD_RARITY = 2.5  # a word in fewer than about a tenth of the passages (BM25's idf)
+# a name of several capitalised words, not at the start of the message
+_NAME = re.compile(
+    r"(?<!^)(?<![.?!] )\b[A-Z][a-z]+(?:\s+(?:(?:it|of|and|the|for)\s+)?[A-Z][a-z]+)+\b"
+)
+KEYWORDS = 3  # at most this many of an earlier turn's own words are carried
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _SUBJECT_PRONOUN = re.compile(r"\b(?:she|he|they)\b", re.I)
 _WORD = re.compile(r"[A-Za-z0-9£%']+")
 SHORT_WORDS = 3  # a message this short, naming no subject of its own, leans on the last turn
+#: how rare a word is in the knowledge base (BM25 idf), None when the index never saw it
+Rarity = Callable[[str], "float | None"]
 
 
 @dataclass
@@ -122,34 +158,82 @@ def subjects_of(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def keywords_of(text: str, rarity: Rarity | None, subjects: list[tuple[str, str]]) -> list[str]:
+    """The words that say what a question is about beyond the tables above ("notice",
+    "induction", "HMRC"): the rarest words of it that the knowledge base holds, at most
+    KEYWORDS of them, in the order they are written."""
+    if rarity is None:
+        return []
+    named = " ".join(p for _, p in subjects).lower()
+    scored: dict[str, float] = {}
+    for name in _NAME.findall(text):  # "Think Local Act Personal", "Making it Real"
+        scored[name] = float("inf")
+    for word in _WORD.findall(text):
+        lower = re.sub(r"'s?$", "", word.lower())
+        if len(lower) < 3 or lower in GENERIC or lower in named or lower in scored:
+            continue
+        if any(lower in name.lower().split() for name in scored) or subjects_of(lower):
+            continue
+        if _PRONOUN.fullmatch(lower) or _POINTER.fullmatch(lower) or _YEAR.fullmatch(lower):
+            continue
+        value = rarity(lower)
+        if value is not None and value >= KEYWORD_RARITY:
+            scored[lower] = value
+    keep = sorted(scored, key=lambda w: scored[w], reverse=True)[:KEYWORDS]
+    return [w for w in scored if w in keep]
+
+
+def unknown_words(text: str, rarity: Rarity | None) -> list[str]:
+    """The words of a message the knowledge base has never seen ("dog" in "and what about a
+    licence for her dog?"): a follow-up that adds one asks about something else."""
+    if rarity is None:
+        return []
+    out = []
+    for word in _WORD.findall(text):
+        lower = re.sub(r"'s?$", "", word.lower())
+        if len(lower) >= 3 and lower not in GENERIC and rarity(lower) is None:
+            out.append(lower)
+    return out
+
+
 def is_follow_up(message: str, own: list[tuple[str, str]]) -> bool:
     if _LEANS_ON.search(message) or _PRONOUN.search(_strip_client(message)):
         return True
-    names_a_topic = any(kind == "topic" for kind, _ in own) or any(
+    if _POINTER.search(message):
+        return True
+    names_a_topic = any(kind in ("topic", "place", "keyword") for kind, _ in own) or any(
         kind == "person" and phrase != "PA" for kind, phrase in own
     )
     if names_a_topic:
         return False
-    return bool(_POINTER.search(message)) or len(_WORD.findall(message)) <= SHORT_WORDS
+    return len(_WORD.findall(message)) <= SHORT_WORDS
 
 
-def resolve(message: str, turns: list[ConversationTurn]) -> Resolution:
-    """The message as it is to be answered, given the conversation so far."""
+def resolve(
+    message: str, turns: list[ConversationTurn], rarity: Rarity | None = None
+) -> Resolution:
+    """The message as it is to be answered, given the conversation so far. `rarity` tells
+    which of a message's own words are worth carrying to the next turn (see keywords_of)."""
     own = subjects_of(message)
+    own += [("keyword", w) for w in keywords_of(message, rarity, own)]
     own_phrases = [p for _, p in own]
     if not turns or not is_follow_up(message, own):
+        return Resolution(message, None, own_phrases)
+    if unknown_words(message, rarity):  # "and a licence for her dog?": read on its own terms
         return Resolution(message, None, own_phrases)
     earlier = _earlier_subjects(turns)
     if not earlier:
         return Resolution(message, None, own_phrases)
     people_now = [p for k, p in own if k == "person" and p != "PA"]
-    years_now = [p for k, p in own if k == "year"]
+    replaced = {k for k, _ in own if k in ("year", "place")}  # "and in 2010?", "and in Wales?"
+    said = message.lower()
     carried = [
         (k, p)
         for k, p in earlier
         if p not in own_phrases
+        and not (k == "keyword" and p in said)
         and not (k == "person" and p != "PA" and people_now)  # "and her son?" replaces "daughter"
-        and not (k == "year" and years_now)  # "and in 2010?" replaces 2008
+        and k not in replaced
     ]
     person = next((p for k, p in earlier if k == "person" and p != "PA"), None)
     understood = message.strip()
@@ -172,12 +256,16 @@ def _earlier_subjects(turns: list[ConversationTurn]) -> list[tuple[str, str]]:
         if turn.subjects:
             known = {phrase: kind for kind, _, phrase in _COMPILED}
             return [
-                (known.get(p, "year" if _YEAR.fullmatch(p) else "topic"), p) for p in turn.subjects
+                (known.get(p, "year" if _YEAR.fullmatch(p) else "keyword"), p)
+                for p in turn.subjects
             ]
     return []
 
 
 def _strip_client(text: str) -> str:
     """ "my client ... her" is the client, not someone earlier: "her daughter", "her PA" do
-    not make a question a follow-up; a bare "she"/"he"/"they"/"it"/"that" does."""
+    not make a question a follow-up; a bare "she"/"he"/"they"/"it"/"that" does. Without a
+    person of its own ("what should their induction cover?") the possessive points back."""
+    if not _OWN_PERSON.search(text):
+        return text
     return re.sub(r"\b(?:her|his|their)\s+(?=\w)", "", text, flags=re.I)

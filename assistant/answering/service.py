@@ -210,7 +210,7 @@ class AnsweringService:
     def _resolve(self, text: str, turns: list[ConversationTurn]) -> Resolution:
         """A follow-up read with the earlier turns: by rule (followup.py), or, with an LLM
         configured, by the LLM, with the rule's reading as the fallback on error or timeout."""
-        by_rule = resolve(text, turns)
+        by_rule = resolve(text, turns, self._rarity)
         if self.llm is None or by_rule.interpreted_as is None:
             return by_rule
         try:
@@ -222,6 +222,17 @@ class AnsweringService:
         if rewritten.strip().lower() == text.strip().lower():
             return Resolution(text, None, by_rule.subjects)
         return Resolution(rewritten, rewritten, by_rule.subjects)
+
+    def _rarity(self, word: str) -> float | None:
+        """How rare a word is in the knowledge base (BM25 idf of its token; 0 for a word the
+        tokenizer drops, such as "what"), None when the index never saw it: which of a
+        question's words are worth carrying to a follow-up, and which are new to it."""
+        weights = self.composer.term_weights() if self.composer.term_weights else {}
+        tokens = self.composer.tokenize([word])[0]
+        if not tokens or not weights:
+            return 0.0
+        values = [weights.get(t) for t in tokens]
+        return None if any(v is None for v in values) else min(v for v in values if v is not None)
 
     def warm_up(self) -> None:
         """Load the model, the lexical index and the chunks now rather than on the first

@@ -56,3 +56,76 @@ def test_a_new_person_or_year_replaces_the_earlier_one() -> None:
     later = resolve("and in 2010?", survey)
     assert "2008" not in later.text
     assert "survey" in later.carried
+
+
+# how rare each word is in a small knowledge base (BM25 idf); other words are common there,
+# except "dog", which it never saw
+RARITY = {
+    "notice": 2.9,
+    "entitled": 3.2,
+    "induction": 4.3,
+    "framework": 3.9,
+    "include": 1.9,
+    "years": 2.2,
+    "five": 2.9,
+    "job": 2.7,
+    "licence": 4.8,
+    "lives": 2.5,
+    "council": 1.0,
+    "standards": 4.3,
+    "certificate": 3.9,
+    "employer": 1.5,
+    "register": 3.0,
+    "hmrc": 3.5,
+}
+
+
+def _rarity(word: str) -> float | None:
+    if word in {"what", "how", "much", "the", "and", "after", "should", "their", "about", "for"}:
+        return 0.0  # a stopword: dropped by the tokenizer
+    return None if word == "dog" else RARITY.get(word, 1.0)
+
+
+def _after_with_words(question: str) -> list[ConversationTurn]:
+    first = resolve(question, [], _rarity)
+    return [ConversationTurn(question, None, first.subjects, [], True)]
+
+
+def test_the_earlier_turns_own_words_are_carried_not_only_the_listed_subjects() -> None:
+    notice = _after_with_words("How much notice is a PA entitled to?")
+    read = resolve("and after five years in the job?", notice, _rarity)
+    assert read.interpreted_as is not None
+    assert {"notice", "entitled", "PA"} <= set(read.carried)
+
+
+def test_a_name_of_several_words_is_carried_whole() -> None:
+    tlap = _after_with_words("What is Think Local Act Personal?")
+    read = resolve("what is its Making it Real framework?", tlap, _rarity)
+    assert read.carried == ["Think Local Act Personal"]
+
+
+def test_a_possessive_without_a_person_of_its_own_points_back() -> None:
+    probation = _after_with_words("How long is a PA's probation period?")
+    read = resolve("what should their induction include?", probation, _rarity)
+    assert read.interpreted_as is not None
+    assert "PA" in read.carried
+
+
+def test_a_question_with_words_of_its_own_and_is_there_starts_afresh() -> None:
+    son = _after_with_words("Can my client pay her son to be her PA?")
+    read = resolve("how many Care Certificate standards are there?", son, _rarity)
+    assert read.interpreted_as is None
+
+
+def test_a_new_nation_replaces_the_earlier_one() -> None:
+    scotland = _after_with_words("How does self-directed support work in Scotland?")
+    read = resolve("and in Wales?", scotland, _rarity)
+    assert "Scotland" not in read.text
+    assert "self-directed support" in read.carried
+
+
+def test_a_follow_up_with_a_word_the_knowledge_base_never_saw_is_read_alone() -> None:
+    dbs = _after_with_words("Does my client's PA need a DBS check?")
+    read = resolve("and what about a licence for her dog?", dbs, _rarity)
+    assert read.interpreted_as is None
+    assert read.text == "and what about a licence for her dog?"
