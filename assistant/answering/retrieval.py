@@ -60,7 +60,12 @@ class HybridRetriever:
             if (not topics or topics & set(r.topics)) and (not types or r.source_type in types)
         ]
 
-    def retrieve(self, query: str, top_k: int, filters: Filters | None = None) -> list[Passage]:
+    def retrieve(
+        self, query: str, top_k: int, filters: Filters | None = None, *, siblings: int = 0
+    ) -> list[Passage]:
+        """The top_k passages, then up to `siblings` more sections of the best passage's
+        document from further down the candidates (its other sections are where the rest of
+        the answer most often is: "Who can have one" under "What a direct payment is")."""
         records = self.index.records()
         allowed = self.allowed_documents(filters)
         ranking = self.ranking() if self.ranking is not None else None
@@ -104,6 +109,7 @@ class HybridRetriever:
                     fused[cid] *= ranking.factor(known[cid][0].doc_id, cid)
         ranked = sorted(fused.items(), key=lambda item: item[1], reverse=True)
         passages: list[Passage] = []
+        extra = 0
         seen: list[set[str]] = []
         for cid, score in ranked:
             if cid not in known:
@@ -112,11 +118,14 @@ class HybridRetriever:
             record = records.get(chunk.doc_id)
             if record is None or record.version != chunk.version:
                 continue
+            if len(passages) >= top_k and chunk.doc_id != passages[0].record.doc_id:
+                continue
             words = set(_WORD.findall(chunk.text.lower()))
             if any(jaccard(words, other) >= 0.8 for other in seen):
                 continue  # a near-duplicate of a better-ranked passage
             seen.append(words)
             passages.append(Passage(chunk, record, score, similarity, lexical_scores.get(cid, 0.0)))
-            if len(passages) >= top_k:
+            extra += len(passages) > top_k
+            if len(passages) >= top_k and extra >= siblings:
                 break
         return passages

@@ -55,6 +55,7 @@ SAFEGUARDING_QUERY = (
 )
 #: A name found in at most this many passages is rare: matched exactly, it is evidence.
 RARE_NAME_CHUNKS = 3
+SIBLING_SECTIONS = 3  # more sections of the best passage's document the answer may draw on
 LLM_FALLBACK_NOTICE = (
     "The language model did not answer in time, so this answer quotes the sources directly."
 )
@@ -138,7 +139,9 @@ class AnsweringService:
             elif at_risk:
                 passages, composition = self._safeguarding_answer(query, request)
             else:
-                passages = self.retriever.retrieve(query, request.top_k, request.filters)
+                passages = self.retriever.retrieve(
+                    query, request.top_k, request.filters, siblings=SIBLING_SECTIONS
+                )
                 composition = self.composer.compose(
                     query,
                     passages,

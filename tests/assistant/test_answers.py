@@ -175,3 +175,16 @@ def test_empty_index_says_so(service: Signpost) -> None:
     )
     assert response.answered is False
     assert "empty" in response.answer
+
+
+def test_siblings_are_more_sections_of_the_best_passages_document(
+    corpus_service: Signpost,
+) -> None:
+    question = "How many social workers felt confident employing personal assistants?"
+    plain = corpus_service.answering.retriever.retrieve(question, 2)
+    wider = corpus_service.answering.retriever.retrieve(question, 2, siblings=3)
+    assert [p.chunk.chunk_id for p in wider[:2]] == [p.chunk.chunk_id for p in plain]
+    extra = wider[2:]
+    assert 1 <= len(extra) <= 3
+    assert {p.record.doc_id for p in extra} == {plain[0].record.doc_id}
+    assert len({p.chunk.chunk_id for p in wider}) == len(wider)
