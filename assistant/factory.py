@@ -74,7 +74,7 @@ def build_services(settings: Settings, *, embedder: Embedder | None = None) -> S
             min_similarity=settings.min_similarity,
             sentences=sentences,
             embed_query=embedder.embed_query,
-            term_weights=index.lexical.idf,
+            term_weights=index.idf,
         ),
         activity=activity,
         llm=llm,

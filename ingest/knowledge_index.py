@@ -75,6 +75,12 @@ class KnowledgeIndex:
         self.records()
         return self.lexical.search(query, k, doc_ids=doc_ids)
 
+    def idf(self) -> dict[str, float]:
+        """Each indexed token's BM25 idf, with the index brought up to date first (a question
+        asked before any search, such as a follow-up being read, sees the same weights)."""
+        self.records()
+        return self.lexical.idf()
+
     def vocabulary(self) -> frozenset[str]:
         self.records()
         return self.lexical.vocabulary

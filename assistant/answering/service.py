@@ -125,7 +125,7 @@ class AnsweringService:
         else:
             query = self._query(resolution.text)
             query = f"{query} {condition_terms(query)}".strip()
-            at_risk = safeguarding_notice(redaction.text) is not None
+            at_risk = safeguarding_notice(resolution.text) is not None  # with what it carries
             match = None
             if not at_risk and self.verified is not None:
                 match = self.verified.match(resolution.interpreted_as or redaction.text)
@@ -137,7 +137,9 @@ class AnsweringService:
                     match.answer.answer, True, min(1.0, match.score), match.answer.citations
                 )
             elif at_risk:
-                passages, composition = self._safeguarding_answer(query, request)
+                passages, composition = self._safeguarding_answer(
+                    query, request, resolution, redaction.text
+                )
             else:
                 passages = self.retriever.retrieve(
                     query, request.top_k, request.filters, siblings=SIBLING_SECTIONS
@@ -155,7 +157,7 @@ class AnsweringService:
                 composition = self._with_llm(
                     resolution.interpreted_as or redaction.text, passages, composition
                 )
-        composition.notices[:0] = self._notices(redaction, composition, passages)
+        composition.notices[:0] = self._notices(redaction, resolution, composition)
         scoped = composition.answered or in_scope(
             redaction.text, max((p.similarity for p in passages), default=0.0)
         )
@@ -245,7 +247,7 @@ class AnsweringService:
         self.retriever.embedder.embed_query("warm up")
 
     def _safeguarding_answer(
-        self, query: str, request: AskRequest
+        self, query: str, request: AskRequest, resolution: Resolution, own: str
     ) -> tuple[list[Passage], Composition]:
         """Someone described at risk now (abuse, neglect, exploitation, money taken, self-harm)
         gets the safeguarding route whatever else the question asks: an answer drawn from the
@@ -257,7 +259,11 @@ class AnsweringService:
             passages = self.retriever.retrieve(query, request.top_k, request.filters)
             return passages, self.composer.compose(query, passages)
         return passages, self.composer.compose(
-            f"{query} {SAFEGUARDING_QUERY}", passages, require_evidence=False
+            f"{query} {SAFEGUARDING_QUERY}",
+            passages,
+            require_evidence=False,
+            background=" ".join(resolution.carried),
+            own=f"{own} {SAFEGUARDING_QUERY}",
         )
 
     def _naming(self, question: str, passages: list[Passage]) -> list[Passage]:
@@ -277,15 +283,17 @@ class AnsweringService:
         return [p for p in passages if all(mentions(p.chunk.text, name) for name in names)]
 
     def _notices(
-        self, redaction: Redaction, composition: Composition, passages: list[Passage]
+        self, redaction: Redaction, resolution: Resolution, composition: Composition
     ) -> list[str]:
-        """Personal data, safeguarding, other UK nations, stale sources: beside the answer."""
+        """Personal data, safeguarding, other UK nations, stale sources: beside the answer. A
+        follow-up is read with what it carries ("what should I do if I suspect it?" after a
+        question on financial abuse)."""
         records = self.index.records()  # the cited documents, also for a verified answer
         cited = [(c.n, records[c.doc_id]) for c in composition.citations if c.doc_id in records]
         found = [
             redaction.notice(),
-            safeguarding_notice(redaction.text),
-            jurisdiction_notice(redaction.text, [r for _, r in cited]),
+            safeguarding_notice(resolution.text),
+            jurisdiction_notice(resolution.text, [r for _, r in cited]),
             review_notice(cited, dt.date.today()),
         ]
         return [n for n in found if n]

@@ -41,7 +41,7 @@ _PERSON = re.compile(
     r"daughter|husband|wife|partner)|(?:her|his|their) (?:son|daughter|carer|PA|partner|"
     r"husband|wife|neighbour|nephew|niece|brother|sister|grandson|granddaughter)|"
     r"\[name\]|she(?:'s| is| has| was)?|he(?:'s| is| has| was)?|they(?:'re| are)|"
-    r"i think|i(?:'m| am) worried)\b",
+    r"i think|i suspect|i(?:'m| am) (?:worried|concerned))\b",
     re.I,
 )
 _NATION_WORDS = {

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.anyio
 FIRST = "Can my client pay her daughter as her PA with a direct payment?"
 DOCS = [
     "direct-payments/dp-paying-family-members.md",
+    "risk-and-safeguarding/financial-abuse-and-direct-payments.md",
     "employing-a-pa/pa-pay-holiday-sick-pay.md",
     "direct-payments/dp-what-it-can-pay-for.md",
 ]
@@ -144,3 +145,16 @@ async def test_another_replica_continues_the_conversation(
     assert follow_up.interpreted_as is not None
     assert "daughter" in follow_up.interpreted_as
     assert "same household" in follow_up.answer.split("[1]")[0]
+
+
+async def test_a_follow_up_about_suspected_abuse_gets_the_safeguarding_route(
+    client: httpx.AsyncClient,
+) -> None:
+    first = (await ask(client, "What are the warning signs of financial abuse?")).json()
+    assert not any("999" in n for n in first["notices"])  # a general question: no notice
+    second = (
+        await ask(client, "what should I do if I suspect it?", first["conversation_id"])
+    ).json()
+    assert "financial abuse" in second["interpreted_as"]
+    assert any("safeguarding" in n and "999" in n for n in second["notices"])
+    assert "Section 42" in second["answer"]
