@@ -116,13 +116,18 @@ GENERIC = frozenset({
     "makes", "made", "use", "used", "using", "way", "ways", "thing", "things", "know", "tell",
     "help", "find", "give", "able", "allow", "allowed", "still", "also", "much", "many",
     "long", "often", "does", "quick", "hey", "hi", "thanks", "please", "social", "worker",
-    "workers", "practitioner",
+    "workers", "practitioner", "put", "take", "say", "said", "come", "let", "happen",
+    "happens", "mean", "means", "work", "works", "right", "now", "today",
 })
 # fmt: on
 KEYWORD_RARITY = 2.5  # a word in fewer than about a tenth of the passages (BM25's idf)
 # a name of several capitalised words, not at the start of the message
 _NAME = re.compile(
     r"(?<!^)(?<![.?!] )\b[A-Z][a-z]+(?:\s+(?:(?:it|of|and|the|for)\s+)?[A-Z][a-z]+)+\b"
+)
+_NAMED_THING = re.compile(
+    r"\b(?:a|an|the|her|his|their|my|your|our|about|for|any|some|of|with)\s+(?=([A-Za-z][\w'-]*))",
+    re.I,
 )
 KEYWORDS = 3  # at most this many of an earlier turn's own words are carried
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -184,12 +189,14 @@ def keywords_of(text: str, rarity: Rarity | None, subjects: list[tuple[str, str]
 
 
 def unknown_words(text: str, rarity: Rarity | None) -> list[str]:
-    """The words of a message the knowledge base has never seen ("dog" in "and what about a
-    licence for her dog?"): a follow-up that adds one asks about something else."""
+    """The things a message names that the knowledge base has never seen ("dog" in "and what
+    about a licence for her dog?"): a follow-up that names one asks about something else. Only
+    a word after "a", "the", "her", "about"... counts as a thing named ("and if nobody
+    qualifies?" names nothing new)."""
     if rarity is None:
         return []
     out = []
-    for word in _WORD.findall(text):
+    for word in _NAMED_THING.findall(text):
         lower = re.sub(r"'s?$", "", word.lower())
         if len(lower) >= 3 and lower not in GENERIC and rarity(lower) is None:
             out.append(lower)

@@ -38,6 +38,7 @@ PHRASES: dict[str, str] = {
     r"\bcompulsory\b|\bmandatory\b|\bobliged\b": "legal requirement",
     r"\bsack(?:ed|ing)?\b|\bfire[ds]?\b|\blet (?:her|him|them) go\b": "dismiss notice",
     r"\bstop(?:ped|ping|s)?\b": "end",
+    r"\bpa(?:y|ys|ying|id) in(?:to)?\b|\bput (?:in|into|aside)\b": "contribution",
 }
 _PHRASES = [(re.compile(pattern, re.I), extra) for pattern, extra in PHRASES.items()]
 _PATTERN = re.compile(r"\b(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(s?)\b")

@@ -59,7 +59,7 @@ def test_a_new_person_or_year_replaces_the_earlier_one() -> None:
 
 
 # how rare each word is in a small knowledge base (BM25 idf); other words are common there,
-# except "dog", which it never saw
+# except "dog" and "nobody", which it never saw
 RARITY = {
     "notice": 2.9,
     "entitled": 3.2,
@@ -83,7 +83,7 @@ RARITY = {
 def _rarity(word: str) -> float | None:
     if word in {"what", "how", "much", "the", "and", "after", "should", "their", "about", "for"}:
         return 0.0  # a stopword: dropped by the tokenizer
-    return None if word == "dog" else RARITY.get(word, 1.0)
+    return None if word in {"dog", "nobody"} else RARITY.get(word, 1.0)
 
 
 def _after_with_words(question: str) -> list[ConversationTurn]:
@@ -129,3 +129,10 @@ def test_a_follow_up_with_a_word_the_knowledge_base_never_saw_is_read_alone() ->
     read = resolve("and what about a licence for her dog?", dbs, _rarity)
     assert read.interpreted_as is None
     assert read.text == "and what about a licence for her dog?"
+
+
+def test_an_unknown_word_that_names_nothing_does_not_end_the_conversation() -> None:
+    pension = _after_with_words("Does my client have to put her PA in a pension?")
+    read = resolve("and if nobody qualifies?", pension, _rarity)
+    assert read.interpreted_as is not None
+    assert "pension" in read.carried
