@@ -64,10 +64,15 @@ _LIST_QUESTION = re.compile(
     r"conditions|include|examples)\b",
     re.I,
 )
-_DURATION_QUESTION = re.compile(r"\bhow long\b|\bhow many (?:days|weeks|months|years)\b", re.I)
+# "how long" and "how often" are answered by a stretch of time ("six to eight weeks", "every
+# three years", "yearly"), not by any figure
+_DURATION_QUESTION = re.compile(
+    r"\bhow (?:long|often)\b|\bhow many (?:days|weeks|months|years)\b", re.I
+)
 _DURATION = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several)"
-    r"(?:\s+(?:to|or)\s+\w+)?\s+(?:days?|weeks?|months?|years?)\b",
+    r"(?:\s+(?:to|or)\s+\w+)?\s+(?:days?|weeks?|months?|years?)\b|"
+    r"\b(?:daily|weekly|fortnightly|monthly|quarterly|yearly|annually)\b",
     re.I,
 )
 _YESNO_QUESTION = re.compile(
