@@ -251,3 +251,17 @@ def test_a_sentence_after_a_list_is_not_part_of_its_last_item() -> None:
         "Checks before starting: references; a DBS check, where the work needs it.",
         "Keep a copy of every check.",
     ]
+
+
+def test_how_often_leads_with_a_stretch_of_time_not_any_figure(tmp_path) -> None:
+    pension = (
+        "Staff who earn more than £10,000 a year must be enrolled in a workplace pension. "
+        "Employers must complete a declaration of compliance within five months. "
+        "Re-enrolment of staff in the pension happens every three years."
+    )
+    result = _composer(tmp_path).compose(
+        "How often does pension re-enrolment of staff happen?",
+        [_passage("pension", pension, 0.6)],
+    )
+    first = re.split(r"(?<=\])\s+", result.answer)[0]
+    assert "every three years" in first
