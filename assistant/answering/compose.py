@@ -116,6 +116,7 @@ class Sentence:
     section_terms: set[str] = field(default_factory=set)  # document title and heading path
     is_list: bool = False
     heading: str | None = None  # the section heading (or the title) it sits under
+    section: str | None = None  # the section heading alone (None: the document's opening)
     score: float = 0.0
     overlap: float = 0.0  # share of the question's words the sentence contains
     similarity: float | None = None  # cosine with the question; None without sentence vectors
@@ -326,9 +327,11 @@ class ExtractiveComposer:
                             own |= set(tokens[position - back])
                             if len(texts[position - back].split()) >= 4:
                                 break
-                out.append(
-                    Sentence(text, p_index, position, prior, own, context_terms, is_list, heading)
+                sentence = Sentence(
+                    text, p_index, position, prior, own, context_terms, is_list, heading
                 )
+                sentence.section = passage.chunk.section
+                out.append(sentence)
         return out
 
     def _attach_similarity(self, question: str, sentences: list[Sentence]) -> None:
@@ -475,11 +478,18 @@ class ExtractiveComposer:
 
     def _defines_asked_term(self, s: Sentence, question: str) -> bool | None:
         """True when the sentence defines the term a "what is" question asks about, False
-        when it defines some other term, None when it defines nothing."""
+        when it defines some other term, None when it defines nothing. The first sentence of a
+        section named after the term ("Best interests (section 4)") is its definition too."""
         defined = _DEFINITION.match(s.text)
         asked = _DEFINED_IN_QUESTION.match(question)
-        if defined is None or asked is None:
+        if asked is None:
             return None
+        if defined is None:
+            if s.position != 0 or not s.section:
+                return None
+            named = re.sub(r"\(.*?\)", "", s.section)
+            heading, wanted = self.tokenize([named, asked.group(1)])
+            return True if heading and set(heading) == set(wanted) else None
         term, wanted = self.tokenize([defined.group(1), asked.group(1)])
         return bool(term) and (set(term) <= set(wanted) or set(wanted) <= set(term))
 

@@ -313,6 +313,9 @@ LEADS = [
     ("Who can be an authorised person?", r"family member or friend"),
     ("What is an authorised person?", r"authorised person is someone who"),
     ("Does a PA on 8 hours a week need a pension?", r"£10,000|earnings trigger"),
+    # a section named after the asked term is its definition; "how often" wants a time
+    ("What does best interests mean under the Mental Capacity Act?", r"wishes"),
+    ("How often does pension re-enrolment happen?", r"every three years"),
 ]
 
 
