@@ -250,6 +250,7 @@ def test_answers_from_the_knowledge_base_cite_real_passages(
     [
         "My client's PA is taking money from her account",
         "My client's son is hitting her, she is scared to go home tonight",
+        "I think my client's son is taking her direct payment money - what do I do?",
     ],
 )
 def test_someone_at_risk_always_gets_the_safeguarding_route(

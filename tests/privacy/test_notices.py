@@ -38,6 +38,8 @@ def dp_service(service: Signpost) -> Signpost:
         "My client's PA is taking money from her purse, what do I do?",
         "her PA took cash out of her account again",
         "My client's nephew has been using her bank card without asking",
+        "I think my client's son is taking her direct payment money - what do I do?",
+        "her nephew has been helping himself to her pension",
     ],
 )
 def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
@@ -52,6 +54,8 @@ def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
         "Can my client pay her daughter as her PA?",
         "Can my client use her money to pay a PA?",
         "Is the council taking the money back from my client?",
+        "Can my client take her direct payment as a managed account?",
+        "How long does it take for my client's direct payment money to arrive?",
     ],
 )
 def test_no_safeguarding_signpost_for_general_questions(question: str) -> None:
