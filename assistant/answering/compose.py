@@ -147,6 +147,9 @@ WORDS_WEIGHT = 0.3
 # a word carried over from an earlier turn, against the message's own; chosen on the tuning
 # conversations (follow-up lead accuracy 0.69 at 1.0, 0.73 at 0.3-0.5, 0.77 at 0.1)
 BACKGROUND_WEIGHT = 0.1
+# a follow-up's own message, mixed into the meaning it is judged by (tuning conversations:
+# 0.5 beat 0, 1 and 2 on fact recall and off-point rate)
+OWN_MEANING = 0.5
 DEFINITION_ASIDE = 0.25  # "A direct payment is ..." rarely answers a question that is not "what is"
 # a sentence is off the point below this relevance, or below this share of the lead's
 RELEVANCE_FLOOR = 0.25
@@ -270,7 +273,7 @@ class ExtractiveComposer:
             rarest = max(weights.values(), default=1.0)
             for term in carried:
                 weights[term] = BACKGROUND_WEIGHT * weights.get(term, rarest)
-        self._attach_similarity(question, sentences)
+        self._attach_similarity(question, sentences, own if background else "")
         for s in sentences:
             s.overlap = _overlap(s.terms, q_terms, weights)
             s.relevance = self._relevance(s, q_terms, kinds, weights)
@@ -334,12 +337,17 @@ class ExtractiveComposer:
                 out.append(sentence)
         return out
 
-    def _attach_similarity(self, question: str, sentences: list[Sentence]) -> None:
-        """Each sentence's cosine similarity to the question (vectors are normalised)."""
+    def _attach_similarity(self, question: str, sentences: list[Sentence], own: str = "") -> None:
+        """Each sentence's cosine similarity to the question (vectors are normalised). For a
+        follow-up, `own` is the message itself: its meaning is mixed into the question's (the
+        words carried from the earlier turn otherwise pull towards what was answered then)."""
         if self.sentences is None or self.embed_query is None or not sentences:
             return
         vectors = self.sentences.vectors([in_context(s.heading, s.text) for s in sentences])
         query = self.embed_query(question)
+        if own:
+            mixed = query + OWN_MEANING * self.embed_query(own)
+            query = mixed / (np.linalg.norm(mixed) or 1.0)
         for s, value in zip(sentences, vectors @ query, strict=True):
             s.similarity = float(value)
 
