@@ -93,13 +93,6 @@ class HybridRetriever:
         if self.fusion == "convex":
             # similarity and max-normalised BM25, mixed: keeps the size of score gaps
             top_lexical = max(lexical_scores.values(), default=0.0) or 1.0
-            import os
-            FRAC = float(os.environ.get("FRAC", "0"))
-            if FRAC:
-                idf = self.index.idf()
-                tokens = set(self.index.lexical.tokenize([query])[0])
-                ceiling = 2.5 * sum(idf.get(t, 0.0) for t in tokens)
-                top_lexical = max(top_lexical, FRAC * ceiling)
             for cid, (_, similarity) in known.items():
                 fused[cid] = self.alpha * similarity + (1 - self.alpha) * (
                     lexical_scores.get(cid, 0.0) / top_lexical
