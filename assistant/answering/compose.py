@@ -82,8 +82,10 @@ _DEFINES = re.compile(
     r"\b(?:is|are|means|refers to|describes?)\b (?:an?|the|when|where|any|someone|a way|\w+ing)\b",
     re.I,
 )
+# a rule ("must", "may", "cannot", "should", "only"...); a bare "can" is not one ("spending
+# can be seen online" describes, it does not rule: tuning lead accuracy 0.811 -> 0.828)
 _RULE = re.compile(
-    r"\b(?:may|must|can(?:not)?|can't|should|entitled|allowed|has to|have to|need(?:s)? to|"
+    r"\b(?:may|must|cannot|can't|should|entitled|allowed|has to|have to|need(?:s)? to|"
     r"only|unless|no longer|not)\b",
     re.I,
 )
