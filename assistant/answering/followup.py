@@ -60,7 +60,7 @@ TOPICS: list[tuple[str, str]] = [
     (r"safeguarding|abuse|neglect", "safeguarding"),
     (r"(?:mental )?capacity", "capacity"),
     (r"support plans?|care plans?", "support plan"),
-    (r"reviews?|monitoring", "review"),
+    (r"review(?:s|ed|ing)?|monitor(?:s|ed|ing)?", "review"),
     (r"risks?", "risk"),
     (r"contingency", "contingency"),
     (r"surveys?|poll", "survey"),
