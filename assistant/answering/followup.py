@@ -117,7 +117,8 @@ GENERIC = frozenset({
     "help", "find", "give", "able", "allow", "allowed", "still", "also", "much", "many",
     "long", "often", "does", "quick", "hey", "hi", "thanks", "please", "social", "worker",
     "workers", "practitioner", "put", "take", "say", "said", "come", "let", "happen",
-    "happens", "mean", "means", "work", "works", "right", "now", "today",
+    "happens", "mean", "means", "work", "works", "right", "now", "today", "sort", "sorts",
+    "kind", "kinds", "type", "types",
 })
 # fmt: on
 KEYWORD_RARITY = 2.5  # a word in fewer than about a tenth of the passages (BM25's idf)
@@ -188,6 +189,23 @@ def keywords_of(text: str, rarity: Rarity | None, subjects: list[tuple[str, str]
     return [w for w in scored if w in keep]
 
 
+def leans_quietly(message: str, rarity: Rarity | None) -> bool:
+    """A message that may lean on the conversation without saying so ("from which day?",
+    "where should the decision be written down?"): it names no subject, person, nation or
+    name of its own, and every word of it is one the knowledge base knows ("What is the weather
+    in Leeds tomorrow?" is not one). Read with the conversation only when, alone, it would
+    not be answered."""
+    if rarity is None or _NAME.search(message):
+        return False
+    if any(kind in ("topic", "person", "place") for kind, _ in subjects_of(message)):
+        return False
+    for word in _WORD.findall(message):
+        lower = re.sub(r"'s?$", "", word.lower())
+        if len(lower) >= 3 and lower not in GENERIC and rarity(lower) is None:
+            return False
+    return True
+
+
 def unknown_words(text: str, rarity: Rarity | None) -> list[str]:
     """The things a message names that the knowledge base has never seen ("dog" in "and what
     about a licence for her dog?"): a follow-up that names one asks about something else. Only
@@ -217,14 +235,15 @@ def is_follow_up(message: str, own: list[tuple[str, str]]) -> bool:
 
 
 def resolve(
-    message: str, turns: list[ConversationTurn], rarity: Rarity | None = None
+    message: str, turns: list[ConversationTurn], rarity: Rarity | None = None, *, lean: bool = False
 ) -> Resolution:
     """The message as it is to be answered, given the conversation so far. `rarity` tells
-    which of a message's own words are worth carrying to the next turn (see keywords_of)."""
+    which of a message's own words are worth carrying to the next turn (see keywords_of).
+    `lean=True` reads it as a follow-up even when nothing in it says so (see leans_quietly)."""
     own = subjects_of(message)
     own += [("keyword", w) for w in keywords_of(message, rarity, own)]
     own_phrases = [p for _, p in own]
-    if not turns or not is_follow_up(message, own):
+    if not turns or not (lean or is_follow_up(message, own)):
         return Resolution(message, None, own_phrases)
     if unknown_words(message, rarity):  # "and a licence for her dog?": read on its own terms
         return Resolution(message, None, own_phrases)

@@ -18,7 +18,7 @@ from assistant.answering.compose import (
     Composition,
     ExtractiveComposer,
 )
-from assistant.answering.followup import Resolution, resolve
+from assistant.answering.followup import Resolution, leans_quietly, resolve
 from assistant.answering.llm import LLMComposer, LLMError
 from assistant.answering.query import (
     condition_terms,
@@ -141,18 +141,22 @@ class AnsweringService:
                     query, request, resolution, redaction.text
                 )
             else:
-                passages = self.retriever.retrieve(
-                    query, request.top_k, request.filters, siblings=SIBLING_SECTIONS
-                )
-                composition = self.composer.compose(
-                    query,
-                    passages,
-                    background=" ".join(resolution.carried),
-                    own=redaction.text,
-                )
-                named = [] if composition.answered else self._naming(redaction.text, passages)
-                if named:  # a rare name matched word for word: strong evidence after all
-                    composition = self.composer.compose(query, named, require_evidence=False)
+                passages, composition = self._answer(query, resolution, redaction.text, request)
+                leaning = None
+                if (
+                    not composition.answered
+                    and turns
+                    and resolution.interpreted_as is None
+                    and leans_quietly(redaction.text, self._rarity)
+                ):
+                    leaning = resolve(redaction.text, turns, self._rarity, lean=True)
+                if leaning is not None and leaning.interpreted_as is not None:
+                    # alone it is not answered: read it with the conversation, and say so
+                    again = self._query(leaning.text)
+                    again = f"{again} {condition_terms(again)}".strip()
+                    found, answer = self._answer(again, leaning, redaction.text, request)
+                    if answer.answered:
+                        resolution, passages, composition = leaning, found, answer
             if composition.answered and self.llm is not None and verified is None:
                 composition = self._with_llm(
                     resolution.interpreted_as or redaction.text, passages, composition
@@ -211,6 +215,22 @@ class AnsweringService:
         for observe in self.observers:
             observe(response, surface)
         return response, passages
+
+    def _answer(
+        self, query: str, resolution: Resolution, own: str, request: AskRequest
+    ) -> tuple[list[Passage], Composition]:
+        """The ordinary route: retrieve, compose; a rare name matched word for word is strong
+        evidence even when the passages are not semantically close."""
+        passages = self.retriever.retrieve(
+            query, request.top_k, request.filters, siblings=SIBLING_SECTIONS
+        )
+        composition = self.composer.compose(
+            query, passages, background=" ".join(resolution.carried), own=own
+        )
+        named = [] if composition.answered else self._naming(own, passages)
+        if named:
+            composition = self.composer.compose(query, named, require_evidence=False)
+        return passages, composition
 
     def _resolve(self, text: str, turns: list[ConversationTurn]) -> Resolution:
         """A follow-up read with the earlier turns: by rule (followup.py), or, with an LLM

@@ -158,3 +158,16 @@ async def test_a_follow_up_about_suspected_abuse_gets_the_safeguarding_route(
     assert "financial abuse" in second["interpreted_as"]
     assert any("safeguarding" in n and "999" in n for n in second["notices"])
     assert "Section 42" in second["answer"]
+
+
+async def test_a_message_that_alone_is_not_answered_is_read_with_the_conversation(
+    client: httpx.AsyncClient,
+) -> None:
+    first = (await ask(client, "Is my client's PA entitled to sick pay?")).json()
+    assert first["answered"]
+    alone = (await ask(client, "from which day?")).json()
+    assert not alone["answered"]  # on its own it says nothing
+    second = (await ask(client, "from which day?", first["conversation_id"])).json()
+    assert second["answered"], second["answer"]
+    assert "sick pay" in second["interpreted_as"]
+    assert "first day" in second["answer"]

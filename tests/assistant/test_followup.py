@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.activity.log import ConversationTurn
-from assistant.answering.followup import resolve
+from assistant.answering.followup import leans_quietly, resolve
 
 
 def _after(question: str) -> list[ConversationTurn]:
@@ -136,3 +136,26 @@ def test_an_unknown_word_that_names_nothing_does_not_end_the_conversation() -> N
     read = resolve("and if nobody qualifies?", pension, _rarity)
     assert read.interpreted_as is not None
     assert "pension" in read.carried
+
+
+@pytest.mark.parametrize(
+    ("message", "leans"),
+    [
+        ("from which day?", True),
+        ("where should the decision be written down?", True),
+        ("What is the weather in Leeds tomorrow?", False),  # a word the index never saw
+        ("How much holiday does a PA get?", False),  # a subject of its own
+        ("What is Think Local Act Personal?", False),  # a name of its own
+    ],
+)
+def test_a_message_may_lean_on_the_conversation_without_saying_so(
+    message: str, leans: bool
+) -> None:
+    def rarity(word: str) -> float | None:
+        return None if word in {"leeds", "tomorrow"} else _rarity(word)
+
+    assert leans_quietly(message, rarity) is leans
+    if leans:
+        read = resolve(message, DAUGHTER, rarity, lean=True)
+        assert read.interpreted_as is not None
+        assert "daughter" in read.carried
