@@ -33,7 +33,9 @@ _HARM = re.compile(
     r"(?:cards?|money|cash|account|pension|savings)\b[^.?!]{0,30}\bwithout\b|"
     r"self[- ]?harm(?:s|ing|ed)?|suicid(?:e|al)|kill (?:her|him|them)sel(?:f|ves)|"
     r"end (?:her|his|their) (?:life|lives)|overdos(?:e|ed)|not (?:been )?(?:fed|eating|washed)|"
-    r"left alone for|no food|starv(?:e|ing|ed)|forced to|coerc(?:e|ed|ing))",
+    r"left alone for|(?:leav(?:es|ing)|left) (?:her|him|them) alone|no food|"
+    r"without (?:food|water|drinks?|meals?|medication)|"
+    r"starv(?:e|ing|ed)|forced to|coerc(?:e|ed|ing))",
     re.I,
 )
 # ...to a particular person, rather than a question about the topic in general.
@@ -42,7 +44,8 @@ _PERSON = re.compile(
     r"daughter|husband|wife|partner)|(?:her|his|their) (?:son|daughter|carer|PA|partner|"
     r"husband|wife|neighbour|nephew|niece|brother|sister|grandson|granddaughter)|"
     r"\[name\]|she(?:'s| is| has| was)?|he(?:'s| is| has| was)?|they(?:'re| are)|"
-    r"i think|i suspect|i(?:'m| am) (?:worried|concerned))\b",
+    r"i think|i suspect|i(?:'m| am) (?:worried|concerned)|some(?:one|body)'s|"
+    r"(?:a|the) (?:woman|man|lady|gentleman|person) (?:i|we) (?:support|visit))\b",
     re.I,
 )
 _NATION_WORDS = {

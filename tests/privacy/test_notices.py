@@ -40,6 +40,7 @@ def dp_service(service: Signpost) -> Signpost:
         "My client's nephew has been using her bank card without asking",
         "I think my client's son is taking her direct payment money - what do I do?",
         "her nephew has been helping himself to her pension",
+        "Someone's PA has been leaving her alone all day without food",
     ],
 )
 def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
@@ -56,6 +57,7 @@ def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
         "Is the council taking the money back from my client?",
         "Can my client take her direct payment as a managed account?",
         "How long does it take for my client's direct payment money to arrive?",
+        "Can a PA leave her alone for an hour while she shops?",
     ],
 )
 def test_no_safeguarding_signpost_for_general_questions(question: str) -> None:

@@ -83,6 +83,9 @@ def test_unallocated_postcodes_are_removed_too(postcode: str) -> None:
             "Her daughter, Sarah Jones, is paid. Sarah lives in.",
             "Her daughter, [name], is paid. [name] lives in.",
         ),
+        # words for a person are not names, even capitalised before "'s"
+        ("Someone's PA leaves her alone", "Someone's PA leaves her alone"),
+        ("Mum's carer is paid by Siobhan's son", "Mum's carer is paid by [name]'s son"),
     ],
 )
 def test_examples(text: str, expected: str) -> None:
