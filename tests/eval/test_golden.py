@@ -319,6 +319,8 @@ LEADS = [
     # a section named after the asked term is its definition; "how often" wants a time
     ("What does best interests mean under the Mental Capacity Act?", r"wishes"),
     ("How often does pension re-enrolment happen?", r"every three years"),
+    # read as a social worker would: a neighbour is not family
+    ("Can my client's neighbour be her PA?", r"neighbour"),
 ]
 
 
