@@ -2,11 +2,15 @@
 
 "Can my client pay her daughter as her PA?" then "what if she lives with her?": the second
 message alone retrieves nothing useful. A message is a follow-up when it leans on what came
-before (it opens with "and", "what if", "what about"...; it says "she", "it", "they", "that";
+before (it opens with "and", "what if", "what about"...; it says "she", "it", "their", "that";
 or it is too short to name a subject of its own). Its retrieval text is then the message, with
-"she"/"he"/"they" read as the person the earlier turn was about, plus the earlier turn's
-subjects it leaves out ("paying", "daughter", "PA", "direct payment"). A message that names a
-subject of its own and leans on nothing is a new topic: nothing is carried over.
+"she"/"he"/"they" read as the person the earlier turn was about, plus what the earlier turn
+said that it leaves out: the listed subjects ("paying", "daughter", "PA", "direct payment"),
+the earlier question's rarest words in the index ("notice") and its names ("Think Local Act
+Personal"). A message that names a subject of its own and leans on nothing is a new topic, and
+so is one that names a thing the index has never seen ("her dog"): nothing is carried over.
+A message that says nothing either way ("from which day?") is read with the conversation only
+when, alone, it finds no answer (see `leans_quietly` and the answering service).
 """
 
 from __future__ import annotations
