@@ -269,8 +269,9 @@ class ExtractiveComposer:
         q_terms = set(self.tokenize([question])[0])
         sentences = self._candidates(passages)
         kinds = question_kinds(question)
-        weights = dict(self.term_weights()) if self.term_weights else {}
-        if background:
+        weights: Mapping[str, float] = self.term_weights() if self.term_weights else {}
+        if background:  # carried words weigh less: on a copy, the index's weights are shared
+            weights = dict(weights)
             carried = set(self.tokenize([background])[0]) - set(self.tokenize([own])[0])
             rarest = max(weights.values(), default=1.0)
             for term in carried:

@@ -179,7 +179,7 @@ def keywords_of(text: str, rarity: Rarity | None, subjects: list[tuple[str, str]
     for name in _NAME.findall(text):  # "Think Local Act Personal", "Making it Real"
         scored[name] = float("inf")
     for word in _WORD.findall(text):
-        lower = re.sub(r"'s?$", "", word.lower())
+        lower = _bare(word)
         if len(lower) < 3 or lower in GENERIC or lower in named or lower in scored:
             continue
         if any(lower in name.lower().split() for name in scored) or subjects_of(lower):
@@ -203,11 +203,7 @@ def leans_quietly(message: str, rarity: Rarity | None) -> bool:
         return False
     if any(kind in ("topic", "person", "place") for kind, _ in subjects_of(message)):
         return False
-    for word in _WORD.findall(message):
-        lower = re.sub(r"'s?$", "", word.lower())
-        if len(lower) >= 3 and lower not in GENERIC and rarity(lower) is None:
-            return False
-    return True
+    return not _unknown(_WORD.findall(message), rarity)
 
 
 def unknown_words(text: str, rarity: Rarity | None) -> list[str]:
@@ -217,12 +213,18 @@ def unknown_words(text: str, rarity: Rarity | None) -> list[str]:
     qualifies?" names nothing new)."""
     if rarity is None:
         return []
-    out = []
-    for word in _NAMED_THING.findall(text):
-        lower = re.sub(r"'s?$", "", word.lower())
-        if len(lower) >= 3 and lower not in GENERIC and rarity(lower) is None:
-            out.append(lower)
-    return out
+    return _unknown(_NAMED_THING.findall(text), rarity)
+
+
+def _bare(word: str) -> str:
+    """A word as it is looked up: lower case, without a possessive ("client's" -> "client")."""
+    return re.sub(r"'s?$", "", word.lower())
+
+
+def _unknown(words: list[str], rarity: Rarity) -> list[str]:
+    """The words (of three letters or more, and not GENERIC) the knowledge base never saw."""
+    bare = (_bare(w) for w in words)
+    return [w for w in bare if len(w) >= 3 and w not in GENERIC and rarity(w) is None]
 
 
 def is_follow_up(message: str, own: list[tuple[str, str]]) -> bool:

@@ -123,8 +123,7 @@ class AnsweringService:
         if not self.index.records():
             composition = Composition(NO_DOCUMENTS_MESSAGE, False, 0.0, [])
         else:
-            query = self._query(resolution.text)
-            query = f"{query} {condition_terms(query)}".strip()
+            query = self._answer_query(resolution.text)
             at_risk = safeguarding_notice(resolution.text) is not None  # with what it carries
             match = None
             if not at_risk and self.verified is not None:
@@ -152,8 +151,7 @@ class AnsweringService:
                     leaning = resolve(redaction.text, turns, self._rarity, lean=True)
                 if leaning is not None and leaning.interpreted_as is not None:
                     # alone it is not answered: read it with the conversation, and say so
-                    again = self._query(leaning.text)
-                    again = f"{again} {condition_terms(again)}".strip()
+                    again = self._answer_query(leaning.text)
                     found, answer = self._answer(again, leaning, redaction.text, request)
                     if answer.answered:
                         resolution, passages, composition = leaning, found, answer
@@ -354,6 +352,12 @@ class AnsweringService:
         return correct_spelling(
             expand_query(text), self.index.vocabulary(), self.retriever.embedder.dictionary
         )
+
+    def _answer_query(self, text: str) -> str:
+        """The retrieval query for an answer: `_query`, plus the words of the condition a rule
+        hangs on (a relative living with the person, or elsewhere)."""
+        query = self._query(text)
+        return f"{query} {condition_terms(query)}".strip()
 
     def search(self, request: SearchRequest) -> SearchResponse:
         query = self._query(request.query)
