@@ -18,6 +18,7 @@ from ingest.knowledge_index import KnowledgeIndex
 from ingest.vector_store import StoredChunk
 
 RRF_K = 60
+PREFER_FACTOR = 1.5
 _WORD = re.compile(r"[a-z0-9%£]+")
 
 
@@ -61,7 +62,13 @@ class HybridRetriever:
         ]
 
     def retrieve(
-        self, query: str, top_k: int, filters: Filters | None = None, *, siblings: int = 0
+        self,
+        query: str,
+        top_k: int,
+        filters: Filters | None = None,
+        *,
+        siblings: int = 0,
+        prefer: list[str] | None = None,
     ) -> list[Passage]:
         """The top_k passages, then up to `siblings` more sections of the best passage's
         document from further down the candidates (its other sections are where the rest of
@@ -107,6 +114,10 @@ class HybridRetriever:
             for cid in fused:
                 if cid in known:
                     fused[cid] *= ranking.factor(known[cid][0].doc_id, cid)
+        if prefer:  # a follow-up: the documents the conversation's last answer cited
+            for cid in fused:
+                if cid in known and known[cid][0].doc_id in prefer:
+                    fused[cid] *= PREFER_FACTOR
         ranked = sorted(fused.items(), key=lambda item: item[1], reverse=True)
         passages: list[Passage] = []
         extra = 0

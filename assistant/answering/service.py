@@ -140,7 +140,9 @@ class AnsweringService:
                     query, request, resolution, redaction.text
                 )
             else:
-                passages, composition = self._answer(query, resolution, redaction.text, request)
+                passages, composition = self._answer(
+                    query, resolution, redaction.text, request, self._prior(turns, resolution)
+                )
                 leaning = None
                 if (
                     not composition.answered
@@ -152,7 +154,9 @@ class AnsweringService:
                 if leaning is not None and leaning.interpreted_as is not None:
                     # alone it is not answered: read it with the conversation, and say so
                     again = self._answer_query(leaning.text)
-                    found, answer = self._answer(again, leaning, redaction.text, request)
+                    found, answer = self._answer(
+                        again, leaning, redaction.text, request, self._prior(turns, leaning)
+                    )
                     if answer.answered:
                         resolution, passages, composition = leaning, found, answer
             if composition.answered and self.llm is not None and verified is None:
@@ -215,12 +219,17 @@ class AnsweringService:
         return response, passages
 
     def _answer(
-        self, query: str, resolution: Resolution, own: str, request: AskRequest
+        self,
+        query: str,
+        resolution: Resolution,
+        own: str,
+        request: AskRequest,
+        prior: list[str] | None = None,
     ) -> tuple[list[Passage], Composition]:
         """The ordinary route: retrieve, compose; a rare name matched word for word is strong
         evidence even when the passages are not semantically close."""
         passages = self.retriever.retrieve(
-            query, request.top_k, request.filters, siblings=SIBLING_SECTIONS
+            query, request.top_k, request.filters, siblings=SIBLING_SECTIONS, prefer=prior
         )
         composition = self.composer.compose(
             query, passages, background=" ".join(resolution.carried), own=own
@@ -229,6 +238,13 @@ class AnsweringService:
         if named:
             composition = self.composer.compose(query, named, require_evidence=False)
         return passages, composition
+
+    @staticmethod
+    def _prior(turns: list[ConversationTurn], resolution: Resolution) -> list[str] | None:
+        """A follow-up leans on the last answer: the documents it cited are preferred."""
+        if resolution.interpreted_as is None or not turns:
+            return None
+        return turns[-1].cited_doc_ids or None
 
     def _resolve(self, text: str, turns: list[ConversationTurn]) -> Resolution:
         """A follow-up read with the earlier turns: by rule (followup.py), or, with an LLM

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from assistant.answering.compose import attributed
+from assistant.answering.retrieval import PREFER_FACTOR
 from assistant.schemas import AskRequest, Filters, SearchRequest
 from assistant.services import Signpost
 from tests.conftest import DIRECT_PAYMENTS_MD, SKILLS_DOC
@@ -188,3 +189,19 @@ def test_siblings_are_more_sections_of_the_best_passages_document(
     assert 1 <= len(extra) <= 3
     assert {p.record.doc_id for p in extra} == {plain[0].record.doc_id}
     assert len({p.chunk.chunk_id for p in wider}) == len(wider)
+
+
+def test_a_follow_up_prefers_the_documents_the_last_answer_cited(
+    corpus_service: Signpost,
+) -> None:
+    """A document the conversation's last answer cited moves up; the ranking is otherwise the
+    same search."""
+    question = "How many social workers felt confident employing personal assistants?"
+    retriever = corpus_service.answering.retriever
+    plain = retriever.retrieve(question, 5)
+    top = plain[0].record.doc_id
+    other = next(p for p in plain if p.record.doc_id != top)
+    preferred = retriever.retrieve(question, 5, prefer=[other.record.doc_id])
+    moved = next(p for p in preferred if p.chunk.chunk_id == other.chunk.chunk_id)
+    assert moved.fused == pytest.approx(other.fused * PREFER_FACTOR)
+    assert preferred.index(moved) < plain.index(other)
