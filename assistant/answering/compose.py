@@ -106,6 +106,18 @@ _NUMERIC_QUESTION = re.compile(
     r"|\bper ?cent|%|\bfigures?\b|\bstatistics?\b|\bhow (?:likely|common)\b",
     re.I,
 )
+# "what is the National Living Wage?" asks for an amount, not a definition
+_AMOUNT_QUESTION = re.compile(
+    r"^\s*what(?:'s| is| are| was| were)\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}?(?:wages?|rates?|"
+    r"costs?|prices?|fees?|charges?|allowance|limit|threshold|contributions?|amount|salary)\b",
+    re.I,
+)
+# "what did the 2013 survey find?" is answered by its figures
+_FINDINGS_QUESTION = re.compile(
+    r"\b(?:surveys?|polls?|study|research)\b.*\b(?:find|found|show|showed|reveal|revealed|say)\b|"
+    r"\b(?:findings|results) of\b",
+    re.I,
+)
 
 
 @dataclass
@@ -599,7 +611,9 @@ def question_kinds(question: str) -> set[str]:
         kinds.add("when")
     if _LIST_QUESTION.search(question):
         kinds.add("list")
-    if _DEFINE_QUESTION.search(question):
+    if _AMOUNT_QUESTION.search(question) or _FINDINGS_QUESTION.search(question):
+        kinds.add("numeric")
+    elif _DEFINE_QUESTION.search(question):
         kinds.add("define")
     if _YESNO_QUESTION.search(question):
         kinds.add("yesno")

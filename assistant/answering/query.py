@@ -115,14 +115,40 @@ _LIVES_APART = re.compile(
 )
 
 
+# The person lacks capacity, or has it (again): a rule for adults with capacity (section 31,
+# "if capacity returns") does not answer a question about one who lacks it, nor the reverse.
+_LACKS_CAPACITY = re.compile(
+    r"\b(?:lacks?|lacking|without|no longer has|has no|loses?|lost) (?:the )?(?:mental )?"
+    r"capacity\b",
+    re.I,
+)
+_HAS_CAPACITY = re.compile(
+    r"\b(?:regains?|regained|has|have|with) (?:the )?(?:mental )?"
+    r"capacity\b|\bcapacity (?:returns|comes back)\b",
+    re.I,
+)
+# (the one case, the other): a sentence stating the other case's rule contradicts a question
+# that describes the one, and the reverse
+CONDITIONS = [(_LIVES_WITH, _LIVES_APART), (_LACKS_CAPACITY, _HAS_CAPACITY)]
+
+
+def _case(pair: tuple[re.Pattern[str], re.Pattern[str]], text: str) -> int:
+    """1: the text describes the first case, 2: the second, 0: neither (or both)."""
+    first, second = (bool(p.search(text)) for p in pair)
+    if pair[0] is _LIVES_WITH:  # "does not live with her" is not living with her
+        first = first and not second
+    return 0 if first == second else (1 if first else 2)
+
+
 def contradicts(question: str, sentence: str) -> bool:
-    """The sentence states a rule for the opposite case to the one the question describes
-    (a relative who lives with the person, or one who lives elsewhere)."""
-    asks_apart = bool(_LIVES_APART.search(question))
-    asks_with = bool(_LIVES_WITH.search(question)) and not asks_apart
-    says_apart = bool(_LIVES_APART.search(sentence))
-    says_with = bool(_LIVES_WITH.search(sentence)) and not says_apart
-    return (asks_with and says_apart) or (asks_apart and says_with)
+    """The sentence states a rule for the opposite case to the one the question describes:
+    a relative who lives with the person, or one who lives elsewhere; a person who lacks
+    capacity, or one who has it."""
+    for pair in CONDITIONS:
+        asked, said = _case(pair, question), _case(pair, sentence)
+        if asked and said and asked != said:
+            return True
+    return False
 
 
 def condition_terms(question: str) -> str:

@@ -321,7 +321,36 @@ LEADS = [
     ("How often does pension re-enrolment happen?", r"every three years"),
     # read as a social worker would: a neighbour is not family
     ("Can my client's neighbour be her PA?", r"neighbour"),
+    # a person who lacks capacity: never the rule for one who has it (or regains it)
+    ("Can my client's son manage her direct payment if she lacks capacity?", r"authorised person"),
+    # what a survey found is its figure
+    ("What did the 2013 survey find about training?", r"72%"),
 ]
+
+
+LACKS = "Can she have a DP if she lacks capacity?"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "clash"),
+    [
+        (LACKS, "If the adult regains capacity, review it.", True),
+        (LACKS, "An adult who has capacity can ask.", True),
+        ("He has capacity: can he have one?", "An adult who lacks capacity can have one.", True),
+        (LACKS, "An adult who lacks capacity can have one.", False),
+        # a list of principles speaks of both cases: it is no rule for either
+        (
+            "Can someone make an unwise decision if they have capacity?",
+            "A person must be assumed to have capacity; a person who lacks capacity ...",
+            False,
+        ),
+        ("Can my client pay her son, who lives with her?", "A relative who does not live", True),
+    ],
+)
+def test_a_rule_for_the_other_case_is_a_contradiction(
+    question: str, sentence: str, clash: bool
+) -> None:
+    assert contradicts(question, sentence) is clash
 
 
 @pytest.mark.parametrize(("question", "lead"), LEADS)
