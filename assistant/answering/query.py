@@ -39,6 +39,9 @@ PHRASES: dict[str, str] = {
     r"\bsack(?:ed|ing)?\b|\bfire[ds]?\b|\blet (?:her|him|them) go\b": "dismiss notice",
     r"\bstop(?:ped|ping|s)?\b": "end",
     r"\bpa(?:y|ys|ying|id) in(?:to)?\b|\bput (?:in|into|aside)\b": "contribution",
+    r"\b(?:which|what) (?:part of the |bit of the )?law\b|\bbacks? (?:it|this|that) up\b|"
+    r"\bwhere in the law\b": "legal basis Act section",
+    r"\breplace[ds]?\b|\bsucceeded\b|\bcame after\b|\bcame next\b": "followed",
 }
 _PHRASES = [(re.compile(pattern, re.I), extra) for pattern, extra in PHRASES.items()]
 _PATTERN = re.compile(r"\b(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(s?)\b")
