@@ -55,6 +55,11 @@ _POINTER = re.compile(
 )
 _WHEN_QUESTION = re.compile(r"^\s*(?:when|what year|since when|how long ago)\b", re.I)
 _DATE_LIKE = re.compile(r"\b(?:1[89]|20)\d{2}\b")
+# a year that is part of a law's name ("the Care Act 2014", "Regulations 2014") dates the
+# law, not the thing a "when" question asks about
+_NAMED_YEAR = re.compile(
+    r"\b(?:Act|Regulations|Order|Rules|Bill)\s+(?:\([\w ]+\)\s+)?(?:1[89]|20)\d{2}\b"
+)
 _DEFINE_QUESTION = re.compile(
     r"^\s*(?:what(?:'s| is| are)\s+(?:an?\s+|the\s+)?[\w' -]{2,40}\??\s*$|what does .+ mean)",
     re.I,
@@ -385,7 +390,9 @@ class ExtractiveComposer:
             bonus += 0.3 if _DURATION.search(s.text) else 0.0  # "how long": weeks, months
         elif "numeric" in kinds and _FIGURE.search(_DATE_LIKE.sub("", s.text)):
             bonus += 0.3  # a figure (a year is not one)
-        if "when" in kinds and _DATE_LIKE.search(s.text):
+        if "when" in kinds and (
+            _DATE_LIKE.search(_NAMED_YEAR.sub("", s.text)) or _DURATION.search(s.text)
+        ):  # a year, or a time ("within six months", "yearly")
             bonus += 0.3
         if "list" in kinds and s.is_list:
             bonus += 0.2

@@ -42,6 +42,7 @@ PHRASES: dict[str, str] = {
     r"\b(?:which|what) (?:part of the |bit of the )?law\b|\bbacks? (?:it|this|that) up\b|"
     r"\bwhere in the law\b": "legal basis Act section",
     r"\breplace[ds]?\b|\bsucceeded\b|\bcame after\b|\bcame next\b": "followed",
+    r"\b(?:come|came) from\b|\boriginate[ds]?\b|\borigins?\b": "origin history began",
 }
 _PHRASES = [(re.compile(pattern, re.I), extra) for pattern, extra in PHRASES.items()]
 _PATTERN = re.compile(r"\b(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(s?)\b")
