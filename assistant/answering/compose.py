@@ -169,6 +169,7 @@ BACKGROUND_WEIGHT = 0.1
 # a follow-up's own message, mixed into the meaning it is judged by (tuning conversations:
 # 0.5 beat 0, 1 and 2 on fact recall and off-point rate)
 OWN_MEANING = 0.5
+HEADING_WEIGHT = 0.1  # how much a section heading's closeness to the question adds
 DEFINITION_ASIDE = 0.25  # "A direct payment is ..." rarely answers a question that is not "what is"
 # a sentence is off the point below this relevance, or below this share of the lead's
 RELEVANCE_FLOOR = 0.25
@@ -370,6 +371,12 @@ class ExtractiveComposer:
             query = mixed / (np.linalg.norm(mixed) or 1.0)
         for s, value in zip(sentences, vectors @ query, strict=True):
             s.similarity = float(value)
+        # the section as a whole: a heading close to the question ("How to ask") lifts every
+        # sentence under it a little (sections are written to answer their headings)
+        headings = sorted({s.heading or "" for s in sentences})
+        closeness = dict(zip(headings, self.sentences.vectors(headings) @ query, strict=True))
+        for s in sentences:
+            s.prior += HEADING_WEIGHT * float(closeness[s.heading or ""])
 
     @staticmethod
     def _relevance(
