@@ -58,9 +58,16 @@ class SentenceVectors:
 
     def prepare(self, passages: Iterable[tuple[str | None, str]]) -> int:
         """At ingest: embed the sentences of these (heading, text) passages that are not
-        stored yet, each read with its heading. Returns how many were embedded."""
+        stored yet, each read with its heading, and the headings themselves (the composer
+        judges a section by its heading too). Returns how many were embedded."""
+        pairs = list(passages)
         texts = list(
-            dict.fromkeys(in_context(h, s) for h, text in passages for s in split_sentences(text))
+            dict.fromkeys(
+                [
+                    *(in_context(h, s) for h, text in pairs for s in split_sentences(text)),
+                    *(h for h, _ in pairs if h),
+                ]
+            )
         )
         before = self.embedded
         self.vectors(texts)

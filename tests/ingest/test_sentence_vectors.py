@@ -18,7 +18,7 @@ from tests.conftest import DIRECT_PAYMENTS_MD, write
 def test_vectors_are_stored_once_and_read_back(tmp_path: Path, embedder: Embedder) -> None:
     store = SentenceVectors(embedder, tmp_path / "v.sqlite")
     passage = ("Review", "The council reviews a direct payment. It does so within six months.")
-    assert store.prepare([passage]) == 2
+    assert store.prepare([passage]) == 3  # two sentences and the heading
     assert store.prepare([passage]) == 0
     store.close()
     reopened = SentenceVectors(embedder, tmp_path / "v.sqlite")
