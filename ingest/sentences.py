@@ -85,7 +85,8 @@ def _continues(line: str, items: list[str]) -> bool:
 
 
 def _add_list(units: list[str], items: list[str]) -> None:
-    joined = "; ".join(i.rstrip(".;") for i in items) + "."
+    joined = "; ".join(i.rstrip(".;") for i in items)
+    joined += "" if joined.endswith(("?", "!")) else "."  # never "...a personal assistant?."
     if len(joined.split()) > LIST_UNIT_WORDS:
         for item in items:
             units.extend(_sentences(item))

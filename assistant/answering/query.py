@@ -43,6 +43,13 @@ PHRASES: dict[str, str] = {
     r"\bwhere in the law\b": "legal basis Act section",
     r"\breplace[ds]?\b|\bsucceeded\b|\bcame after\b|\bcame next\b": "followed",
     r"\b(?:come|came) from\b|\boriginate[ds]?\b|\borigins?\b": "origin history began",
+    # what practitioners say about a person, for what the sources call it
+    r"\bpass(?:es|ed|ing)? away\b|\bdeceased\b|\bdied\b": "dies death",
+    r"\bdementia\b|\balzheimer'?s\b|\bbrain injury\b|\bconfused\b": "capacity",
+    r"\btake over (?:her|his|their) (?:DP|direct payment|money|finances)\b|"
+    r"\bmanage (?:her|his|their) (?:DP|direct payment|money)\b": "authorised person",
+    r"\b(?:family|relatives?|parents?|daughter|son) (?:are|is) (?:worried|concerned|against|"
+    r"unhappy)\b|\bdangerous\b|\brisky\b|\bunsafe\b": "risk positive risk-taking",
 }
 _PHRASES = [(re.compile(pattern, re.I), extra) for pattern, extra in PHRASES.items()]
 _PATTERN = re.compile(r"\b(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(s?)\b")

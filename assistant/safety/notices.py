@@ -44,7 +44,10 @@ _PERSON = re.compile(
     r"daughter|husband|wife|partner)|(?:her|his|their) (?:son|daughter|carer|PA|partner|"
     r"husband|wife|neighbour|nephew|niece|brother|sister|grandson|granddaughter)|"
     r"\[name\]|she(?:'s| is| has| was)?|he(?:'s| is| has| was)?|they(?:'re| are)|"
-    r"i think|i suspect|i(?:'m| am) (?:worried|concerned)|some(?:one|body)'s|"
+    r"(?:i|we) think|(?:i|we) suspect|(?:i|we)(?:'m|'re| am| are) (?:worried|concerned)|"
+    r"some(?:one|body)'s|"
+    r"(?:\w+|\[name\])'s (?:son|daughter|carer|PA|partner|husband|wife|neighbour|nephew|niece|"
+    r"brother|sister|grandson|granddaughter|friend|family)|"
     r"(?:a|the) (?:woman|man|lady|gentleman|person) (?:i|we) (?:support|visit))\b",
     re.I,
 )

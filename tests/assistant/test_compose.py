@@ -165,6 +165,13 @@ def test_a_list_keeps_the_sentence_that_introduces_it() -> None:
     ]
 
 
+def test_a_list_of_questions_ends_with_its_own_question_mark() -> None:
+    text = "Weigh a choice by asking:\n\n- What does the person want?\n- Who else is affected?"
+    assert split_sentences(text) == [
+        "Weigh a choice by asking: What does the person want?; Who else is affected?"
+    ]
+
+
 def test_the_answer_stays_in_the_best_section_unless_another_adds_what_is_asked(
     tmp_path,
 ) -> None:

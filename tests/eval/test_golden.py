@@ -253,6 +253,8 @@ def test_answers_from_the_knowledge_base_cite_real_passages(
         "My client's PA is taking money from her account",
         "My client's son is hitting her, she is scared to go home tonight",
         "I think my client's son is taking her direct payment money - what do I do?",
+        # a named person's carer: "Mr B" is redacted, the possessive still names someone
+        "we think Mr B's carer has been helping himself to his cash, who do I tell?",
     ],
 )
 def test_someone_at_risk_always_gets_the_safeguarding_route(
@@ -325,6 +327,18 @@ LEADS = [
     ("Can my client's son manage her direct payment if she lacks capacity?", r"authorised person"),
     # what a survey found is its figure
     ("What did the 2013 survey find about training?", r"72%"),
+    # practitioners' words for what the sources say another way
+    (
+        "hi - my client Mrs Patel has dementia and her son wants to take over her DP, "
+        "what needs to happen?",
+        r"authorised person",
+    ),
+    (
+        "my service user wants to go rock climbing and her family are worried, "
+        "how should I approach it?",
+        r"[Pp]ositive risk-taking",
+    ),
+    ("what happens with the PAs if the person using the DP passes away?", r"death|wages"),
 ]
 
 
