@@ -31,6 +31,7 @@ ABBREVIATIONS: dict[str, str] = {
     "SCIE": "Social Care Institute for Excellence",
     "HMRC": "HM Revenue and Customs tax",
     "PAYE": "Pay As You Earn payroll tax",
+    "LPA": "lasting power of attorney",
 }
 # Phrases practitioners use for what the sources say another way (added, never replacing).
 PHRASES: dict[str, str] = {
@@ -48,6 +49,12 @@ PHRASES: dict[str, str] = {
     r"\bdementia\b|\balzheimer'?s\b|\bbrain injury\b|\bconfused\b": "capacity",
     r"\btake over (?:her|his|their) (?:DP|direct payment|money|finances)\b|"
     r"\bmanage (?:her|his|their) (?:DP|direct payment|money)\b": "authorised person",
+    r"\bfeel(?:s)? (?:ready|able|equipped|prepared)\b|\bfelt (?:ready|able|equipped|prepared)\b": (
+        "confident knowledge skills survey"
+    ),
+    r"\b(?:random|irregular|variable|changing|different) hours\b|\bzero[- ]hours?\b": (
+        "irregular hours"
+    ),
     r"\b(?:family|relatives?|parents?|daughter|son) (?:are|is) (?:worried|concerned|against|"
     r"unhappy)\b|\bdangerous\b|\brisky\b|\bunsafe\b": "risk positive risk-taking",
 }

@@ -29,7 +29,12 @@ from assistant.answering.query import (
 )
 from assistant.answering.retrieval import HybridRetriever, Passage
 from assistant.answering.scope import in_scope
-from assistant.safety.notices import jurisdiction_notice, review_notice, safeguarding_notice
+from assistant.safety.notices import (
+    jurisdiction_notice,
+    nations_named,
+    review_notice,
+    safeguarding_notice,
+)
 from assistant.safety.redaction import Redaction, redact
 from assistant.schemas import (
     AskRequest,
@@ -371,9 +376,11 @@ class AnsweringService:
 
     def _answer_query(self, text: str) -> str:
         """The retrieval query for an answer: `_query`, plus the words of the condition a rule
-        hangs on (a relative living with the person, or elsewhere)."""
+        hangs on (a relative living with the person, or elsewhere) and the nation a named
+        place is in ("lives in Glasgow": Scotland)."""
         query = self._query(text)
-        return f"{query} {condition_terms(query)}".strip()
+        nations = [n for n in nations_named(query) if n.lower() not in query.lower()]
+        return " ".join([query, condition_terms(query), *nations]).strip()
 
     def search(self, request: SearchRequest) -> SearchResponse:
         query = self._query(request.query)

@@ -255,6 +255,8 @@ def test_answers_from_the_knowledge_base_cite_real_passages(
         "I think my client's son is taking her direct payment money - what do I do?",
         # a named person's carer: "Mr B" is redacted, the possessive still names someone
         "we think Mr B's carer has been helping himself to his cash, who do I tell?",
+        "mum's neighbour keeps borrowing money off her and never pays it back, she's frightened "
+        "to say no",
     ],
 )
 def test_someone_at_risk_always_gets_the_safeguarding_route(
@@ -339,6 +341,11 @@ LEADS = [
         r"[Pp]ositive risk-taking",
     ),
     ("what happens with the PAs if the person using the DP passes away?", r"death|wages"),
+    # a place is read as its nation; LPA is a lasting power of attorney
+    ("client lives in Glasgow - what choices does she have for her support?", r"four options"),
+    ("her daughter has LPA for finances, can she get the DP for her mum?", r"authorised person"),
+    ("PA works random hours each week, how is her holiday worked out?", r"12\.07%"),
+    ("is it true most social workers didn't feel ready to help people employ PAs?", r"49%"),
 ]
 
 
