@@ -169,6 +169,7 @@ BACKGROUND_WEIGHT = 0.1
 # a follow-up's own message, mixed into the meaning it is judged by (tuning conversations:
 # 0.5 beat 0, 1 and 2 on fact recall and off-point rate)
 OWN_MEANING = 0.5
+YEAR_MATCH = 0.1  # a source of the year the question names ("the 2013 survey")
 HEADING_WEIGHT = 0.1  # how much a section heading's closeness to the question adds
 DEFINITION_ASIDE = 0.25  # "A direct payment is ..." rarely answers a question that is not "what is"
 # a sentence is off the point below this relevance, or below this share of the lead's
@@ -295,7 +296,10 @@ class ExtractiveComposer:
             for term in carried:
                 weights[term] = BACKGROUND_WEIGHT * weights.get(term, rarest)
         self._attach_similarity(question, sentences, own if background else "")
+        years = set(_DATE_LIKE.findall(question))
         for s in sentences:
+            if years and self._dated(passages[s.passage].record, years):
+                s.prior += YEAR_MATCH  # "the 2013 survey": the source of that year
             s.overlap = _overlap(s.terms, q_terms, weights)
             s.relevance = self._relevance(s, q_terms, kinds, weights)
             s.defines = self._defines_asked_term(s, question) if "define" in kinds else None
@@ -322,6 +326,11 @@ class ExtractiveComposer:
         return Composition(answer, True, confidence, citations, cited_chunk_ids=chunk_ids)
 
     # -- steps --------------------------------------------------------------------------
+    @staticmethod
+    def _dated(record: DocumentRecord, years: set[str]) -> bool:
+        """The source is of a year the question names (published then, or titled with it)."""
+        return (record.published or "")[:4] in years or any(y in record.title for y in years)
+
     def _candidates(self, passages: list[Passage]) -> list[Sentence]:
         out: list[Sentence] = []
         top = max(p.similarity for p in passages)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -60,6 +61,7 @@ SAFEGUARDING_QUERY = (
 )
 #: A name found in at most this many passages is rare: matched exactly, it is evidence.
 RARE_NAME_CHUNKS = 3
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 SIBLING_SECTIONS = 3  # more sections of the best passage's document the answer may draw on
 LLM_FALLBACK_NOTICE = (
     "The language model did not answer in time, so this answer quotes the sources directly."
@@ -145,8 +147,9 @@ class AnsweringService:
                     query, request, resolution, redaction.text
                 )
             else:
+                prior = self._prior(turns, resolution, redaction.text)
                 passages, composition = self._answer(
-                    query, resolution, redaction.text, request, self._prior(turns, resolution)
+                    query, resolution, redaction.text, request, prior
                 )
                 leaning = None
                 if (
@@ -159,9 +162,8 @@ class AnsweringService:
                 if leaning is not None and leaning.interpreted_as is not None:
                     # alone it is not answered: read it with the conversation, and say so
                     again = self._answer_query(leaning.text)
-                    found, answer = self._answer(
-                        again, leaning, redaction.text, request, self._prior(turns, leaning)
-                    )
+                    prior = self._prior(turns, leaning, redaction.text)
+                    found, answer = self._answer(again, leaning, redaction.text, request, prior)
                     if answer.answered:
                         resolution, passages, composition = leaning, found, answer
             if composition.answered and self.llm is not None and verified is None:
@@ -245,9 +247,15 @@ class AnsweringService:
         return passages, composition
 
     @staticmethod
-    def _prior(turns: list[ConversationTurn], resolution: Resolution) -> list[str] | None:
-        """A follow-up leans on the last answer: the documents it cited are preferred."""
+    def _prior(turns: list[ConversationTurn], resolution: Resolution, own: str) -> list[str] | None:
+        """A follow-up leans on the last answer: the documents it cited are preferred, unless
+        the message names a year or a nation the last question did not ("and the 2013 one?"
+        after the 2010 survey): it then points at another source."""
         if resolution.interpreted_as is None or not turns:
+            return None
+        last = turns[-1].interpreted_as or turns[-1].question
+        years = set(_YEAR.findall(own)) - set(_YEAR.findall(last))
+        if years or set(nations_named(own)) - set(nations_named(last)):
             return None
         return turns[-1].cited_doc_ids or None
 

@@ -418,3 +418,17 @@ def test_confidence_tracks_the_lead_and_weak_answers_reach_the_gaps_list(
     response = knowledge_service.answering.ask(AskRequest(question=question))
     assert not response.answered or response.confidence < LOW_CONFIDENCE
     assert question in {g.question for g in knowledge_service.activity.gaps()}
+
+
+def test_a_follow_up_naming_another_year_turns_to_that_years_source(
+    knowledge_service: Signpost,
+) -> None:
+    """ "and the 2013 one?" after the 2010 survey: the last answer's sources are not preferred
+    (the message names a year the last question did not), and the 2013 source leads."""
+    ask = knowledge_service.answering.ask
+    first = ask(AskRequest(question="what did the 2010 survey say about personalisation?"))
+    assert first.citations[0].doc_id == "survey-2010-impact-of-personalisation"
+    second = ask(AskRequest(question="and the 2013 one?", conversation_id=first.conversation_id))
+    assert second.interpreted_as is not None
+    assert second.citations[0].doc_id == "survey-2013-training-inadequate"
+    assert "72%" in answer_sentences(second.answer)[0][0]
