@@ -97,6 +97,9 @@ _RULE = re.compile(
 _DEFINITION = re.compile(
     r"^(?:An?|The)\s+([\w()' -]{2,50}?)\s+(?:is|are|means)\s+(?:an?|the|someone|\w+ing)\b"
 )
+# a definition that opens with the bare term: "Self-directed support is ...", "Positive
+# risk-taking (also called risk enablement) means ..."
+_TERM_FIRST = re.compile(r"^([A-Z][\w'-]*(?: [\w'-]+){0,5}?)\s+(?:\([^)]*\)\s+)?(?:is|are|means)\b")
 # what a "what is ..." question asks to have defined: "an authorised person" in "What is an
 # authorised person for direct payments?"
 _DEFINED_IN_QUESTION = re.compile(
@@ -530,6 +533,11 @@ class ExtractiveComposer:
         asked = _DEFINED_IN_QUESTION.match(question)
         if asked is None:
             return None
+        named_first = _TERM_FIRST.match(s.text)  # "Positive risk-taking (also called ...) means"
+        if defined is None and named_first is not None:
+            term, wanted = self.tokenize([named_first.group(1), asked.group(1)])
+            if term and set(term) == set(wanted):
+                return True
         if defined is None:
             if s.position != 0 or not s.section:
                 return None

@@ -93,6 +93,9 @@ def _by_initial(vocabulary: frozenset[str]) -> dict[str, tuple[str, ...]]:
     return {initial: tuple(words) for initial, words in groups.items()}
 
 
+_CLITIC = re.compile(r"(?:'s|'re|'ve|'ll|'d|n't|')$")
+
+
 def correct_spelling(text: str, vocabulary: frozenset[str], dictionary: frozenset[str]) -> str:
     """Replace a word that is neither in the index nor a known English word with the closest
     word of the index (difflib ratio >= 0.8), so 'paymnets reveiwed' finds 'payments reviewed'
@@ -102,8 +105,10 @@ def correct_spelling(text: str, vocabulary: frozenset[str], dictionary: frozense
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
-        lower = word.lower()
-        if len(lower) < 4 or lower in vocabulary or lower in dictionary:
+        lower = word.lower().replace("’", "'")
+        base = _CLITIC.sub("", lower)  # "what's", "client's", "doesn't": the word before it
+        known = (w in vocabulary or w in dictionary for w in (lower, base))
+        if len(base) < 4 or any(known):
             return word
         near = [
             w for w in _by_initial(vocabulary).get(lower[:1], ()) if abs(len(w) - len(lower)) <= 2

@@ -1,4 +1,4 @@
-from assistant.answering.query import expand_query
+from assistant.answering.query import correct_spelling, expand_query
 
 
 def test_abbreviations_are_expanded_and_kept() -> None:
@@ -17,3 +17,14 @@ def test_slack_fillers_are_dropped_but_the_question_stays() -> None:
 
 def test_lower_case_words_are_not_abbreviations() -> None:
     assert expand_query("the pa system and la la land") == "the pa system and la la land"
+
+
+def test_misspellings_are_corrected_but_contractions_and_possessives_are_left() -> None:
+    """'what's' is 'what' + 'is', not a misspelling of 'what': read as 'what', "what's positive
+    risk taking?" stopped being a "what is" question."""
+    index = frozenset({"what", "client", "payment", "payments", "reviewed", "positive"})
+    english = frozenset({"what", "does", "client", "my"})
+    text = "what's a paymnet? my client's paymnets doesn't get reveiwed"
+    assert correct_spelling(text, index, english) == (
+        "what's a payment? my client's payments doesn't get reviewed"
+    )

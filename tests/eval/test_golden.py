@@ -313,6 +313,8 @@ LEADS = [
     ("My client's son is hitting her, she is scared to go home tonight", r"999"),
     ("What does a PA's contract have to include?", r"written statement|pay, hours, holiday"),
     ("What is positive risk-taking?", r"Positive risk-taking .*means supporting people"),
+    # "what's" is not a misspelling, and a definition may open with the bare term
+    ("what's positive risk taking?", r"Positive risk-taking .*means supporting people"),
     ("How is direct payment different in Wales?", r"Wales|Welsh"),
     ("How long does it take to set up self-directed support?", r"six to eight months"),
     ("Do I need to pay my PA when they are off sick?", r"Statutory Sick Pay"),
