@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Callable
 
 # Abbreviations practitioners type, with their expansions. Case-sensitive on purpose: "PA"
 # is a personal assistant, "pa" is not; plurals ("PAs", "DPs") are matched too.
@@ -63,8 +64,24 @@ _PATTERN = re.compile(r"\b(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=T
 _FILLER = re.compile(r"^\s*(?:hey|hi|hello|quick q(?:uestion)?|q)\b[\s,:;!-]*", re.IGNORECASE)
 
 
+# contractions typed without an apostrophe: "doesnt" is "doesn't", never a misspelling of "does"
+_BARE_CONTRACTION = re.compile(
+    r"\b(do|does|did|is|are|was|were|has|have|had|should|could|would|ca|wo)nt\b|"
+    r"\b(what|that|there|she|he|it)s\b(?= (?:a|an|the|my|her|his|their|it|this|that|not|"
+    r"going|been|allowed|entitled|happening|right|ok|okay|true|best|difference|legal)\b)",
+    re.I,
+)
+
+
+def _apostrophe(match: re.Match[str]) -> str:
+    if match.group(1) is not None:
+        return f"{match.group(1)}n't"
+    return f"{match.group(2)}'s"
+
+
 def expand_query(question: str) -> str:
     """'can my client pay her son to be her PA??' -> '... her PA (personal assistant)??'"""
+    question = _BARE_CONTRACTION.sub(_apostrophe, question)
 
     def expand(match: re.Match[str]) -> str:
         word, plural = match.group(1), match.group(2)
@@ -93,13 +110,20 @@ def _by_initial(vocabulary: frozenset[str]) -> dict[str, tuple[str, ...]]:
     return {initial: tuple(words) for initial, words in groups.items()}
 
 
+SPELLING_CUTOFF = 0.85  # 0.8 turned 'calories' into 'carries' and 'signpost' into "signpost's"
 _CLITIC = re.compile(r"(?:'s|'re|'ve|'ll|'d|n't|')$")
 
 
-def correct_spelling(text: str, vocabulary: frozenset[str], dictionary: frozenset[str]) -> str:
+def correct_spelling(
+    text: str,
+    vocabulary: frozenset[str],
+    dictionary: frozenset[str],
+    known: Callable[[str], bool] | None = None,
+) -> str:
     """Replace a word that is neither in the index nor a known English word with the closest
-    word of the index (difflib ratio >= 0.8), so 'paymnets reveiwed' finds 'payments reviewed'
-    while 'train' is never turned into 'trainer'."""
+    word of the index (difflib ratio >= 0.85), so 'paymnets reveiwed' finds 'payments
+    reviewed' while 'train' is never turned into 'trainer'. A word whose stem the index knows
+    ('earns', 'pensioner') is another form of a known word, not a misspelling (`known`)."""
     if not vocabulary:
         return text
 
@@ -107,13 +131,13 @@ def correct_spelling(text: str, vocabulary: frozenset[str], dictionary: frozense
         word = match.group(0)
         lower = word.lower().replace("’", "'")
         base = _CLITIC.sub("", lower)  # "what's", "client's", "doesn't": the word before it
-        known = (w in vocabulary or w in dictionary for w in (lower, base))
-        if len(base) < 4 or any(known):
+        found = (w in vocabulary or w in dictionary for w in (lower, base))
+        if len(base) < 4 or any(found) or (known is not None and known(base)):
             return word
         near = [
             w for w in _by_initial(vocabulary).get(lower[:1], ()) if abs(len(w) - len(lower)) <= 2
         ]
-        close = difflib.get_close_matches(lower, near, 1, 0.8)
+        close = difflib.get_close_matches(lower, near, 1, SPELLING_CUTOFF)
         return close[0] if close else word
 
     return _WORD.sub(fix, text)

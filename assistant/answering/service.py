@@ -379,7 +379,10 @@ class AnsweringService:
     def _query(self, text: str) -> str:
         """The retrieval query: abbreviations expanded, typos corrected."""
         return correct_spelling(
-            expand_query(text), self.index.vocabulary(), self.retriever.embedder.dictionary
+            expand_query(text),
+            self.index.vocabulary(),
+            self.retriever.embedder.dictionary,
+            known=lambda word: bool(self._rarity(word)),
         )
 
     def _answer_query(self, text: str) -> str:

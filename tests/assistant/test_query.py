@@ -28,3 +28,19 @@ def test_misspellings_are_corrected_but_contractions_and_possessives_are_left() 
     assert correct_spelling(text, index, english) == (
         "what's a payment? my client's payments doesn't get reviewed"
     )
+
+
+def test_a_known_word_in_another_form_or_a_near_miss_is_not_corrected() -> None:
+    index = frozenset({"earn", "pension", "carries", "payments"})
+    english = frozenset({"my", "how", "many", "are", "in", "a"})
+    stems = {"earns": True, "pensioner": True}
+    text = "how many calories are in a pensioner earns"
+    assert correct_spelling(text, index, english, known=lambda w: stems.get(w, False)) == text
+
+
+def test_contractions_typed_without_an_apostrophe_keep_their_meaning() -> None:
+    assert expand_query("client doesnt want to handle the money") == (
+        "client doesn't want to handle the money"
+    )
+    assert expand_query("whats the difference") == "what's the difference"
+    assert expand_query("she cant pay") == "she can't pay"
