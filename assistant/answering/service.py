@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import time
 import uuid
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from assistant.answering.compose import (
     Composition,
     ExtractiveComposer,
 )
-from assistant.answering.followup import Resolution, leans_quietly, resolve
+from assistant.answering.followup import Resolution, leans_quietly, resolve, subjects_of
 from assistant.answering.llm import LLMComposer, LLMError
 from assistant.answering.query import (
     condition_terms,
@@ -61,7 +60,6 @@ SAFEGUARDING_QUERY = (
 )
 #: A name found in at most this many passages is rare: matched exactly, it is evidence.
 RARE_NAME_CHUNKS = 3
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 SIBLING_SECTIONS = 3  # more sections of the best passage's document the answer may draw on
 LLM_FALLBACK_NOTICE = (
     "The language model did not answer in time, so this answer quotes the sources directly."
@@ -249,13 +247,13 @@ class AnsweringService:
     @staticmethod
     def _prior(turns: list[ConversationTurn], resolution: Resolution, own: str) -> list[str] | None:
         """A follow-up leans on the last answer: the documents it cited are preferred, unless
-        the message names a year or a nation the last question did not ("and the 2013 one?"
-        after the 2010 survey): it then points at another source."""
+        the message names a topic, a year or a nation the last question did not ("what about
+        her pension?", "and the 2013 one?" after the 2010 survey): it then points elsewhere."""
         if resolution.interpreted_as is None or not turns:
             return None
         last = turns[-1].interpreted_as or turns[-1].question
-        years = set(_YEAR.findall(own)) - set(_YEAR.findall(last))
-        if years or set(nations_named(own)) - set(nations_named(last)):
+        named = {s for s in subjects_of(own) if s[0] in ("topic", "year", "place")}
+        if named - set(subjects_of(last)) or set(nations_named(own)) - set(nations_named(last)):
             return None
         return turns[-1].cited_doc_ids or None
 

@@ -434,3 +434,17 @@ def test_a_follow_up_naming_another_year_turns_to_that_years_source(
     assert second.interpreted_as is not None
     assert second.citations[0].doc_id == "survey-2013-training-inadequate"
     assert "72%" in answer_sentences(second.answer)[0][0]
+
+
+def test_a_follow_up_naming_a_new_topic_does_not_lean_on_the_last_answers_sources(
+    knowledge_service: Signpost,
+) -> None:
+    """"what about pension for her?" names a topic of its own: the pension note answers it,
+    not the source the last answer happened to cite."""
+    ask = knowledge_service.answering.ask
+    first = ask(AskRequest(question="PA is pregnant, what does my client need to know?"))
+    second = ask(
+        AskRequest(question="what about pension for her?", conversation_id=first.conversation_id)
+    )
+    assert second.citations[0].doc_id == "pa-workplace-pension"
+    assert "£10,000" in second.answer
