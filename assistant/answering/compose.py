@@ -5,7 +5,7 @@ honest abstention when the evidence is weak."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -159,6 +159,7 @@ class Composition:
 
 
 PRIOR_SLOPE = 0.5
+CONVERSATION_RELIEF = 0.07  # the same as LEXICAL_RELIEF, not tuned
 LEXICAL_RELIEF = 0.07  # how far below min_similarity strong word overlap may carry an answer
 CONTRADICTION_PENALTY = 0.6
 # relevance: meaning (the sentence, read with its heading, against the question) and shared
@@ -242,12 +243,19 @@ class ExtractiveComposer:
         self.sentences = sentences
         self.embed_query = embed_query
 
-    def enough_evidence(self, passages: list[Passage], coverage: float) -> bool:
+    def enough_evidence(
+        self, passages: list[Passage], coverage: float, continuing: Collection[str] = ()
+    ) -> bool:
         """Answer when a passage is semantically close; a little less close is enough when one
-        sentence also contains most of the question's words (names, exact terms). Calibrated
-        on the golden set: in-scope questions bottom out at 0.42, out-of-scope ones peak at
-        0.37 (with 40% of their words found)."""
-        top = max(p.similarity for p in passages[:3])
+        sentence also contains most of the question's words (names, exact terms), or when the
+        passage is from a source the conversation's last answer cited (a follow-up such as
+        "what did the editorial say?" is short on words of its own). Calibrated on the golden
+        set: in-scope questions bottom out at 0.42, out-of-scope ones peak at 0.37 (with 40%
+        of their words found)."""
+        top = max(
+            p.similarity + (CONVERSATION_RELIEF if p.record.doc_id in continuing else 0.0)
+            for p in passages[:3]
+        )
         if top >= self.min_similarity:
             return True
         return top >= self.min_similarity - LEXICAL_RELIEF and coverage >= LEXICAL_SUPPORT
@@ -281,6 +289,7 @@ class ExtractiveComposer:
         require_evidence: bool = True,
         background: str = "",
         own: str = "",
+        continuing: Collection[str] = (),
     ) -> Composition:
         """The extractive answer. `require_evidence=False` answers from the passages given
         even when they are only loosely related (the safeguarding route). `background` is
@@ -312,7 +321,8 @@ class ExtractiveComposer:
             if s.contradicts:
                 s.score -= CONTRADICTION_PENALTY  # never lead with the other case's rule
         best_overlap = max((s.overlap for s in sentences), default=0.0)
-        if not sentences or (require_evidence and not self.enough_evidence(passages, best_overlap)):
+        evidence = self.enough_evidence(passages, best_overlap, continuing)
+        if not sentences or (require_evidence and not evidence):
             return Composition(
                 ABSTAIN_MESSAGE, False, self.confidence(passages, best_overlap, None), []
             )

@@ -122,7 +122,7 @@ GENERIC = frozenset({
     "long", "often", "does", "quick", "hey", "hi", "thanks", "please", "social", "worker",
     "workers", "practitioner", "put", "take", "say", "said", "come", "let", "happen",
     "happens", "mean", "means", "work", "works", "right", "now", "today", "sort", "sorts",
-    "kind", "kinds", "type", "types",
+    "kind", "kinds", "type", "types", "yes", "ok", "okay", "sure", "maybe",
 })
 # fmt: on
 KEYWORD_RARITY = 2.5  # a word in fewer than about a tenth of the passages (BM25's idf)

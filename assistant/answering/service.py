@@ -237,7 +237,11 @@ class AnsweringService:
             query, request.top_k, request.filters, siblings=SIBLING_SECTIONS, prefer=prior
         )
         composition = self.composer.compose(
-            query, passages, background=" ".join(resolution.carried), own=own
+            query,
+            passages,
+            background=" ".join(resolution.carried),
+            own=own,
+            continuing=prior or (),
         )
         named = [] if composition.answered else self._naming(own, passages)
         if named:

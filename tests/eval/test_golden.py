@@ -439,7 +439,7 @@ def test_a_follow_up_naming_another_year_turns_to_that_years_source(
 def test_a_follow_up_naming_a_new_topic_does_not_lean_on_the_last_answers_sources(
     knowledge_service: Signpost,
 ) -> None:
-    """"what about pension for her?" names a topic of its own: the pension note answers it,
+    """ "what about pension for her?" names a topic of its own: the pension note answers it,
     not the source the last answer happened to cite."""
     ask = knowledge_service.answering.ask
     first = ask(AskRequest(question="PA is pregnant, what does my client need to know?"))
@@ -448,3 +448,21 @@ def test_a_follow_up_naming_a_new_topic_does_not_lean_on_the_last_answers_source
     )
     assert second.citations[0].doc_id == "pa-workplace-pension"
     assert "£10,000" in second.answer
+
+
+def test_a_short_follow_up_is_answered_from_the_source_the_conversation_is_about(
+    knowledge_service: Signpost,
+) -> None:
+    """"what did the editorial say?" alone is too short on words to be answered; after the
+    2008 survey it is read with the conversation, and a passage from the source the last
+    answer cited counts as evidence a little more readily."""
+    ask = knowledge_service.answering.ask
+    first = ask(AskRequest(question="what did the 2008 survey find?"))
+    alone = ask(AskRequest(question="what did the editorial say?"))
+    assert not alone.answered
+    second = ask(
+        AskRequest(question="what did the editorial say?", conversation_id=first.conversation_id)
+    )
+    assert second.answered
+    assert second.interpreted_as == "what did the editorial say (survey, 2008)?"
+    assert "editorial concluded" in answer_sentences(second.answer)[0][0]
