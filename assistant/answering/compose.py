@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answering.query import contradicts, jaccard
+from assistant.answering.query import contradiction_test, jaccard
 from assistant.answering.retrieval import Passage
 from assistant.safety.notices import kind_label, nations_named, source_kind
 from assistant.schemas import Citation
@@ -300,15 +300,18 @@ class ExtractiveComposer:
         q_terms = set(self.tokenize([question])[0])
         sentences = self._candidates(passages)
         kinds = question_kinds(question)
-        weights: Mapping[str, float] = self.term_weights() if self.term_weights else {}
-        if background:  # carried words weigh less: on a copy, the index's weights are shared
-            weights = dict(weights)
+        index_weights = self.term_weights() if self.term_weights else {}
+        # the question's words only (a word the index never saw weighs as much as the rarest),
+        # so each sentence's overlap is not computed over the whole vocabulary
+        rarest = max(index_weights.values(), default=1.0)
+        weights = {t: index_weights.get(t, rarest) for t in q_terms} if index_weights else {}
+        if background and weights:  # carried words weigh less
             carried = set(self.tokenize([background])[0]) - set(self.tokenize([own])[0])
-            rarest = max(weights.values(), default=1.0)
-            for term in carried:
-                weights[term] = BACKGROUND_WEIGHT * weights.get(term, rarest)
+            for term in carried & q_terms:
+                weights[term] *= BACKGROUND_WEIGHT
         self._attach_similarity(question, sentences, own if background else "")
         years = set(_DATE_LIKE.findall(question))
+        clashes = contradiction_test(question)
         for s in sentences:
             if years and self._dated(passages[s.passage].record, years):
                 s.prior += YEAR_MATCH  # "the 2013 survey": the source of that year
@@ -317,7 +320,7 @@ class ExtractiveComposer:
             s.defines = self._defines_asked_term(s, question) if "define" in kinds else None
             s.score = s.relevance + self._kind_bonus(s, kinds) + s.prior
             s.score += 0.05 / (1 + s.position)  # leading sentences tend to state the point
-            s.contradicts = contradicts(question, s.text)
+            s.contradicts = clashes(s.text)
             if s.contradicts:
                 s.score -= CONTRADICTION_PENALTY  # never lead with the other case's rule
         best_overlap = max((s.overlap for s in sentences), default=0.0)

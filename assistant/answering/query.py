@@ -187,15 +187,22 @@ def _case(pair: tuple[re.Pattern[str], re.Pattern[str]], text: str) -> int:
     return 0 if first == second else (1 if first else 2)
 
 
+def contradiction_test(question: str) -> Callable[[str], bool]:
+    """`contradicts` for one question, checked against many sentences: the question's cases
+    are read once, and a question that describes none contradicts nothing."""
+    asked = [(pair, case) for pair in CONDITIONS if (case := _case(pair, question))]
+
+    def clash(sentence: str) -> bool:
+        return any((said := _case(pair, sentence)) and said != case for pair, case in asked)
+
+    return clash
+
+
 def contradicts(question: str, sentence: str) -> bool:
     """The sentence states a rule for the opposite case to the one the question describes:
     a relative who lives with the person, or one who lives elsewhere; a person who lacks
     capacity, or one who has it."""
-    for pair in CONDITIONS:
-        asked, said = _case(pair, question), _case(pair, sentence)
-        if asked and said and asked != said:
-            return True
-    return False
+    return contradiction_test(question)(sentence)
 
 
 def condition_terms(question: str) -> str:

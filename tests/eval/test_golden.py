@@ -453,7 +453,7 @@ def test_a_follow_up_naming_a_new_topic_does_not_lean_on_the_last_answers_source
 def test_a_short_follow_up_is_answered_from_the_source_the_conversation_is_about(
     knowledge_service: Signpost,
 ) -> None:
-    """"what did the editorial say?" alone is too short on words to be answered; after the
+    """ "what did the editorial say?" alone is too short on words to be answered; after the
     2008 survey it is read with the conversation, and a passage from the source the last
     answer cited counts as evidence a little more readily."""
     ask = knowledge_service.answering.ask
