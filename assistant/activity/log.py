@@ -366,14 +366,20 @@ class ActivityLog:
         subjects: list[str],
         cited_doc_ids: list[str],
         answered: bool,
+        new: bool = False,
     ) -> None:
-        """Append a (redacted) question to a conversation, starting it if new."""
+        """Append a (redacted) question to a conversation, starting it if new (`new`: the id
+        was just issued, so it has no turns to count)."""
         with self._guard(), self.engine.begin() as conn:
-            last = conn.execute(
-                select(func.max(ConversationTurnRow.turn)).where(
-                    ConversationTurnRow.conversation_id == conversation_id
-                )
-            ).scalar()
+            last = (
+                None
+                if new
+                else conn.execute(
+                    select(func.max(ConversationTurnRow.turn)).where(
+                        ConversationTurnRow.conversation_id == conversation_id
+                    )
+                ).scalar()
+            )
             conn.execute(
                 insert(ConversationTurnRow),
                 [

@@ -182,6 +182,7 @@ class AnsweringService:
             subjects=resolution.subjects,
             cited_doc_ids=cited,
             answered=composition.answered,
+            new=request.conversation_id is None,
         )
         if record:
             self.activity.record_question(
