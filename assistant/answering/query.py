@@ -227,6 +227,10 @@ _ACRONYM = re.compile(r"\b[A-Z]{3,6}s?\b")
 _INNER_CAPITAL = re.compile(r"(?<=[a-z0-9,;:'’]\s)[A-Z][a-z'’-]{3,}\b")
 
 
+# the assistant's own name: "can I get a council house through Signpost?" is not about it
+OWN_NAMES = frozenset({"Signpost", "Signpost's"})
+
+
 def names_in(question: str) -> list[str]:
     """The exact names in a question (cases, Acts, acronyms, proper nouns): matched word for
     word in a passage, they are strong evidence whatever the cosine similarity says."""
@@ -234,7 +238,7 @@ def names_in(question: str) -> list[str]:
     for pattern in (_CASE_NAME, _ACT_NAME, _ACRONYM, _INNER_CAPITAL):
         for match in pattern.finditer(question):
             name = " ".join(match.group(0).split())
-            if not any(name in other for other in found):
+            if name not in OWN_NAMES and not any(name in other for other in found):
                 found.append(name)
     return found
 

@@ -1,4 +1,4 @@
-from assistant.answering.query import correct_spelling, expand_query
+from assistant.answering.query import correct_spelling, expand_query, names_in
 
 
 def test_abbreviations_are_expanded_and_kept() -> None:
@@ -44,3 +44,8 @@ def test_contractions_typed_without_an_apostrophe_keep_their_meaning() -> None:
     )
     assert expand_query("whats the difference") == "what's the difference"
     assert expand_query("she cant pay") == "she can't pay"
+
+
+def test_the_assistants_own_name_is_not_a_name_the_question_hangs_on() -> None:
+    assert names_in("can I get my client a council house through Signpost?") == []
+    assert names_in("What happened in R(B) v Cornwall?") == ["R(B) v Cornwall"]
