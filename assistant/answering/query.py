@@ -187,12 +187,29 @@ def _case(pair: tuple[re.Pattern[str], re.Pattern[str]], text: str) -> int:
     return 0 if first == second else (1 if first else 2)
 
 
+# a rule about paying a relative (or friend) answers only a question about paying a person:
+# "can my client use her DP to pay her rent?" names no one to be paid
+_PAYS_A_PERSON = re.compile(
+    r"\b(?:pay|paying|paid)\s+(?:a|that|the)\s+(?:close\s+)?(?:relative|friend|family member)", re.I
+)
+_NAMES_PAYEE = re.compile(
+    r"\b(?:relatives?|family|famil(?:y|ies)|daughters?|sons?|husband|wife|partner|spouse|mother|"
+    r"mum|father|dad|parents?|sister|brother|grand\w+|niece|nephew|aunt|uncle|cousin|in-laws?|"
+    r"friends?|neighbours?|carers?|PAs?|personal assistants?|someone|anyone|people|person|"
+    r"who|whom|\[name\])\b",
+    re.I,
+)
+
+
 def contradiction_test(question: str) -> Callable[[str], bool]:
     """`contradicts` for one question, checked against many sentences: the question's cases
     are read once, and a question that describes none contradicts nothing."""
     asked = [(pair, case) for pair in CONDITIONS if (case := _case(pair, question))]
+    no_payee = not _NAMES_PAYEE.search(question)
 
     def clash(sentence: str) -> bool:
+        if no_payee and _PAYS_A_PERSON.search(sentence) and sentence.count("; ") < 2:
+            return True  # (a list naming it among other things is not that rule)
         return any((said := _case(pair, sentence)) and said != case for pair, case in asked)
 
     return clash
@@ -201,7 +218,8 @@ def contradiction_test(question: str) -> Callable[[str], bool]:
 def contradicts(question: str, sentence: str) -> bool:
     """The sentence states a rule for the opposite case to the one the question describes:
     a relative who lives with the person, or one who lives elsewhere; a person who lacks
-    capacity, or one who has it."""
+    capacity, or one who has it; paying a relative or friend, when the question names no one
+    to be paid ("can she use her DP to pay her rent?")."""
     return contradiction_test(question)(sentence)
 
 

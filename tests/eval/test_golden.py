@@ -348,10 +348,12 @@ LEADS = [
     ("her daughter has LPA for finances, can she get the DP for her mum?", r"authorised person"),
     ("PA works random hours each week, how is her holiday worked out?", r"12\.07%"),
     ("is it true most social workers didn't feel ready to help people employ PAs?", r"49%"),
+    ("can my client use her DP to pay her own rent?", r"eligible needs"),
 ]
 
 
 LACKS = "Can she have a DP if she lacks capacity?"
+REG3 = "Regulation 3 says a direct payment may not be used to pay a close relative."
 
 
 @pytest.mark.parametrize(
@@ -368,6 +370,14 @@ LACKS = "Can she have a DP if she lacks capacity?"
             False,
         ),
         ("Can my client pay her son, who lives with her?", "A relative who does not live", True),
+        # paying a relative is no answer when no one is to be paid
+        ("can my client use her DP to pay her rent?", REG3, True),
+        ("Can my client pay her son-in-law?", REG3, False),
+        (
+            "can she use her DP to pay her rent?",
+            "It cannot pay for: gambling; alcohol; paying a close relative who lives with her.",
+            False,
+        ),
     ],
 )
 def test_a_rule_for_the_other_case_is_a_contradiction(
