@@ -91,7 +91,7 @@ _DEFINES = re.compile(
 # can be seen online" describes, it does not rule: tuning lead accuracy 0.811 -> 0.828)
 _RULE = re.compile(
     r"\b(?:may|must|cannot|can't|should|entitled|allowed|has to|have to|need(?:s)? to|"
-    r"only|unless|no longer|not)\b",
+    r"only|unless|no longer|not|requires?|required|duty)\b",
     re.I,
 )
 _DEFINITION = re.compile(
