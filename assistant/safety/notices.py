@@ -30,6 +30,8 @@ _HARM = re.compile(
     r"(?:(?:her|his|their|the) )?(?:[\w-]+ ){0,3}"
     r"(?:money|cash|cards?|pension|benefits|savings|direct payment)\b(?! back)|"
     r"(?:money|cash) (?:from|out of) (?:her|his|their)|"
+    r"(?:money|cash|savings) (?:is |has gone |gone |going )?missing|missing (?:money|cash)|"
+    r"(?:has|had|holds|held|keeps|kept) (?:had )?(?:her|his|their) (?:bank )?(?:cards?|PIN)\b|"
     r"(?:using|used|uses|taking|took) (?:her|his|their) (?:bank )?"
     r"(?:cards?|money|cash|account|pension|savings)\b[^.?!]{0,30}\bwithout\b|"
     r"self[- ]?harm(?:s|ing|ed)?|suicid(?:e|al)|kill (?:her|him|them)sel(?:f|ves)|"
