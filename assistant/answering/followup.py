@@ -9,8 +9,9 @@ said that it leaves out: the listed subjects ("paying", "daughter", "PA", "direc
 the earlier question's rarest words in the index ("notice") and its names ("Think Local Act
 Personal"). A message that names a subject of its own and leans on nothing is a new topic, and
 so is one that names a thing the index has never seen ("her dog"): nothing is carried over.
-A message that says nothing either way ("from which day?") is read with the conversation only
-when, alone, it finds no answer (see `leans_quietly` and the answering service).
+A message that says nothing either way ("from which day?", "what would make the council say
+yes?") is read with the conversation first, and alone only when that finds no answer (see
+`leans_quietly` and the answering service).
 """
 
 from __future__ import annotations
@@ -197,8 +198,8 @@ def leans_quietly(message: str, rarity: Rarity | None) -> bool:
     """A message that may lean on the conversation without saying so ("from which day?",
     "where should the decision be written down?"): it names no subject, person, nation or
     name of its own, and every word of it is one the knowledge base knows ("What is the weather
-    in Leeds tomorrow?" is not one). Read with the conversation only when, alone, it would
-    not be answered."""
+    in Leeds tomorrow?" is not one). Read with the conversation first; alone only when that
+    finds no answer."""
     if rarity is None or _NAME.search(message):
         return False
     if any(kind in ("topic", "person", "place") for kind, _ in subjects_of(message)):

@@ -201,13 +201,26 @@ _NAMES_PAYEE = re.compile(
 )
 
 
+# a rule about friends and neighbours does not answer a question about a relative
+_ABOUT_FRIENDS = re.compile(r"^(?:Friends|A friend|Neighbours|A neighbour)\b")
+_NAMES_RELATIVE = re.compile(
+    r"\b(?:relatives?|family|daughters?|sons?|husband|wife|partner|spouse|mother|mum|father|"
+    r"dad|parents?|sister|brother|grand\w+|niece|nephew|aunt|uncle|cousin|in-laws?)\b",
+    re.I,
+)
+_NAMES_FRIEND = re.compile(r"\b(?:friends?|neighbours?)\b", re.I)
+
+
 def contradiction_test(question: str) -> Callable[[str], bool]:
     """`contradicts` for one question, checked against many sentences: the question's cases
     are read once, and a question that describes none contradicts nothing."""
     asked = [(pair, case) for pair in CONDITIONS if (case := _case(pair, question))]
     no_payee = not _NAMES_PAYEE.search(question)
+    relative = bool(_NAMES_RELATIVE.search(question)) and not _NAMES_FRIEND.search(question)
 
     def clash(sentence: str) -> bool:
+        if (relative or no_payee) and _ABOUT_FRIENDS.search(sentence):
+            return True
         if no_payee and _PAYS_A_PERSON.search(sentence) and sentence.count("; ") < 2:
             return True  # (a list naming it among other things is not that rule)
         return any((said := _case(pair, sentence)) and said != case for pair, case in asked)
@@ -219,7 +232,8 @@ def contradicts(question: str, sentence: str) -> bool:
     """The sentence states a rule for the opposite case to the one the question describes:
     a relative who lives with the person, or one who lives elsewhere; a person who lacks
     capacity, or one who has it; paying a relative or friend, when the question names no one
-    to be paid ("can she use her DP to pay her rent?")."""
+    to be paid ("can she use her DP to pay her rent?"); friends and neighbours, when the
+    question is about a relative."""
     return contradiction_test(question)(sentence)
 
 

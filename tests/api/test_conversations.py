@@ -160,7 +160,7 @@ async def test_a_follow_up_about_suspected_abuse_gets_the_safeguarding_route(
     assert "Section 42" in second["answer"]
 
 
-async def test_a_message_that_alone_is_not_answered_is_read_with_the_conversation(
+async def test_a_message_that_names_nothing_of_its_own_is_read_with_the_conversation(
     client: httpx.AsyncClient,
 ) -> None:
     first = (await ask(client, "Is my client's PA entitled to sick pay?")).json()
@@ -171,3 +171,18 @@ async def test_a_message_that_alone_is_not_answered_is_read_with_the_conversatio
     assert second["answered"], second["answer"]
     assert "sick pay" in second["interpreted_as"]
     assert "first day" in second["answer"]
+
+
+async def test_such_a_message_is_read_with_the_conversation_even_when_alone_it_finds_something(
+    client: httpx.AsyncClient,
+) -> None:
+    """After a question on paying a daughter who lives with the person, "what would make the
+    council say yes?" asks what counts as necessary (with the whole knowledge base, alone it
+    was answered with the rule for ending a direct payment)."""
+    first = await ask(client, "my client wants her daughter as PA but the daughter lives with her")
+    second = (
+        await ask(client, "what would make the council say yes?", first.json()["conversation_id"])
+    ).json()
+    assert second["answered"], second["answer"]
+    assert second["interpreted_as"] == "what would make the council say yes (daughter, PA)?"
+    assert "Examples councils consider" in second["answer"]

@@ -349,7 +349,9 @@ LEADS = [
     ("her daughter has LPA for finances, can she get the DP for her mum?", r"authorised person"),
     ("PA works random hours each week, how is her holiday worked out?", r"12\.07%"),
     ("is it true most social workers didn't feel ready to help people employ PAs?", r"49%"),
-    ("can my client use her DP to pay her own rent?", r"eligible needs"),
+    ("can my client use her DP to pay her own rent?", r"eligible needs|cannot pay for"),
+    # a rule about friends does not answer a question about a relative
+    ("my client wants her daughter as PA but the daughter lives with her", r"may not be used"),
 ]
 
 
