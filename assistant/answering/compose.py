@@ -114,6 +114,11 @@ _NUMERIC_QUESTION = re.compile(
     r"|\bper ?cent|%|\bfigures?\b|\bstatistics?\b|\bhow (?:likely|common)\b",
     re.I,
 )
+_COMPARE_QUESTION = re.compile(
+    r"\bdifference between\b|\bcompared? (?:to|with)\b|\bversus\b|\bvs\b", re.I
+)
+# the two things a comparison names: "the difference between a managed account and an ISF"
+_COMPARED = re.compile(r"\bdifference between (.+?) and (.+?)(?:[?.!]|$)", re.I)
 # "what is the National Living Wage?" asks for an amount, not a definition
 _AMOUNT_QUESTION = re.compile(
     r"^\s*what(?:'s| is| are| was| were)\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}?(?:wages?|rates?|"
@@ -330,6 +335,8 @@ class ExtractiveComposer:
                 ABSTAIN_MESSAGE, False, self.confidence(passages, best_overlap, None), []
             )
         chosen = self._select(sentences, passages, q_terms, kinds, nations_named(question))
+        if "compare" in kinds and chosen:
+            self._add_compared(question, sentences, chosen)
         if "yesno" in kinds and all(_DEFINITION.match(c.text) for c in chosen):
             chosen = []  # "can a PA drive?" is not answered by what a PA is
         if not chosen:
@@ -342,6 +349,30 @@ class ExtractiveComposer:
         return Composition(answer, True, confidence, citations, cited_chunk_ids=chunk_ids)
 
     # -- steps --------------------------------------------------------------------------
+    def _add_compared(
+        self, question: str, sentences: list[Sentence], chosen: list[Sentence]
+    ) -> None:
+        """A comparison is answered about both things it names: when the answer says nothing
+        of one ("an ISF" but not "a managed account"), the best sentence that does is added.
+        A thing is named by its rarest word in the index ("agency" in "using an agency")."""
+        compared = _COMPARED.search(question)
+        if compared is None:
+            return
+        weights = self.term_weights() if self.term_weights else {}
+        for side in self.tokenize([compared.group(1), compared.group(2)]):
+            if not side:
+                continue
+            key = max(side, key=lambda t: weights.get(t, 0.0))
+            if any(key in c.terms for c in chosen):
+                continue
+            naming = [s for s in sentences if key in s.terms and not s.contradicts]
+            best = max(naming, key=lambda s: s.score, default=None)
+            group = self._with_predecessor(best, sentences) if best is not None else []
+            fresh = [g for g in group if g not in chosen]
+            words = sum(len(c.text.split()) for c in chosen + fresh)
+            if fresh and words <= self.max_words:
+                chosen.extend(fresh)
+
     @staticmethod
     def _dated(record: DocumentRecord, years: set[str]) -> bool:
         """The source is of a year the question names (published then, or titled with it)."""
@@ -434,7 +465,9 @@ class ExtractiveComposer:
             bonus += 0.2 if s.defines else -0.1  # ... or of another term in the question
         if "yesno" in kinds and _RULE.search(s.text):
             bonus += 0.1
-        if "define" not in kinds and _DEFINITION.match(s.text):
+        if "compare" in kinds and _DEFINES.search(s.text):
+            bonus += 0.15  # "the difference between X and Y": what each one is
+        elif "define" not in kinds and _DEFINITION.match(s.text):
             bonus -= DEFINITION_ASIDE
         return bonus
 
@@ -663,6 +696,8 @@ def question_kinds(question: str) -> set[str]:
         kinds.add("yesno")
     if _DURATION_QUESTION.search(question):
         kinds.add("duration")
+    if _COMPARE_QUESTION.search(question):
+        kinds.add("compare")
     return kinds
 
 

@@ -479,3 +479,27 @@ def test_a_short_follow_up_is_answered_from_the_source_the_conversation_is_about
     assert second.answered
     assert second.interpreted_as == "what did the editorial say (survey, 2008)?"
     assert "editorial concluded" in answer_sentences(second.answer)[0][0]
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "second"),
+    [
+        (
+            "what's the difference between a managed account and an ISF?",
+            "individual service fund",
+            "managed account is",
+        ),
+        (
+            "Whats the difference between using an agency and employing a PA directly",
+            "personal assistant",
+            "agency",
+        ),
+    ],
+)
+def test_a_comparison_is_answered_about_both_things_it_names(
+    knowledge_service: Signpost, question: str, first: str, second: str
+) -> None:
+    answer = knowledge_service.answering.ask(AskRequest(question=question)).answer
+    sentences = [text for text, _ in answer_sentences(answer)]
+    assert any(first in s for s in sentences), answer
+    assert any(second in s for s in sentences), answer
