@@ -192,22 +192,19 @@ def _case(pair: tuple[re.Pattern[str], re.Pattern[str]], text: str) -> int:
 _PAYS_A_PERSON = re.compile(
     r"\b(?:pay|paying|paid)\s+(?:a|that|the)\s+(?:close\s+)?(?:relative|friend|family member)", re.I
 )
+# the relations a question may name
+_RELATIONS = (
+    r"relatives?|famil(?:y|ies)|daughters?|sons?|husband|wife|partner|spouse|mother|mum|father|"
+    r"dad|parents?|sister|brother|grand\w+|niece|nephew|aunt|uncle|cousin|in-laws?"
+)
 _NAMES_PAYEE = re.compile(
-    r"\b(?:relatives?|family|famil(?:y|ies)|daughters?|sons?|husband|wife|partner|spouse|mother|"
-    r"mum|father|dad|parents?|sister|brother|grand\w+|niece|nephew|aunt|uncle|cousin|in-laws?|"
-    r"friends?|neighbours?|carers?|PAs?|personal assistants?|someone|anyone|people|person|"
-    r"who|whom|\[name\])\b",
+    rf"\b(?:{_RELATIONS}|friends?|neighbours?|carers?|PAs?|personal assistants?|someone|anyone|"
+    r"people|person|who|whom|\[name\])\b",
     re.I,
 )
-
-
 # a rule about friends and neighbours does not answer a question about a relative
 _ABOUT_FRIENDS = re.compile(r"^(?:Friends|A friend|Neighbours|A neighbour)\b")
-_NAMES_RELATIVE = re.compile(
-    r"\b(?:relatives?|family|daughters?|sons?|husband|wife|partner|spouse|mother|mum|father|"
-    r"dad|parents?|sister|brother|grand\w+|niece|nephew|aunt|uncle|cousin|in-laws?)\b",
-    re.I,
-)
+_NAMES_RELATIVE = re.compile(rf"\b(?:{_RELATIONS})\b", re.I)
 _NAMES_FRIEND = re.compile(r"\b(?:friends?|neighbours?)\b", re.I)
 
 
