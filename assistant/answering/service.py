@@ -149,19 +149,15 @@ class AnsweringService:
                     query, request, resolution, redaction.text
                 )
             else:
-                if quiet is not None:  # read with the conversation first, and say so
-                    prior = self._prior(turns, quiet, redaction.text)
-                    again = self._answer_query(quiet.text)
+                # a quiet follow-up is read with the conversation first (and says so)
+                for reading in [quiet, resolution] if quiet is not None else [resolution]:
+                    prior = self._prior(turns, reading, redaction.text)
                     passages, composition = self._answer(
-                        again, quiet, redaction.text, request, prior
+                        self._answer_query(reading.text), reading, redaction.text, request, prior
                     )
                     if composition.answered:
-                        resolution = quiet
-                if quiet is None or not composition.answered:
-                    prior = self._prior(turns, resolution, redaction.text)
-                    passages, composition = self._answer(
-                        query, resolution, redaction.text, request, prior
-                    )
+                        resolution = reading
+                        break
             if composition.answered and self.llm is not None and verified is None:
                 composition = self._with_llm(
                     resolution.interpreted_as or redaction.text, passages, composition
@@ -253,8 +249,9 @@ class AnsweringService:
         """A message in a conversation that names nothing of its own and says nothing to show
         that it leans on the conversation ("what would make the council say yes?", "from which
         day?") is read with the conversation: that reading, or None. Answered alone, such a
-        message answers some other question (measured on the tuning conversations: the
-        earlier rule, only when alone it found no answer, left two such turns off the point)."""
+        message often answers some other question (on the tuning conversations, reading it
+        alone first and with the conversation only when that found nothing: off-point 0.069;
+        with the conversation first: 0.062)."""
         if resolution.interpreted_as is not None or not turns:
             return None
         if not leans_quietly(own, self._rarity):
