@@ -122,7 +122,8 @@ GENERIC = frozenset({
     "help", "find", "give", "able", "allow", "allowed", "still", "also", "much", "many",
     "long", "often", "does", "quick", "hey", "hi", "thanks", "please", "social", "worker",
     "workers", "practitioner", "put", "take", "say", "said", "come", "let", "happen",
-    "happens", "mean", "means", "work", "works", "right", "now", "today", "sort", "sorts",
+    "happens", "happened", "happening", "mean", "means", "work", "works", "right", "now",
+    "today", "sort", "sorts",
     "kind", "kinds", "type", "types", "yes", "ok", "okay", "sure", "maybe",
 })
 # fmt: on
@@ -204,7 +205,7 @@ def leans_quietly(message: str, rarity: Rarity | None) -> bool:
         return False
     if any(kind in ("topic", "person", "place") for kind, _ in subjects_of(message)):
         return False
-    return not _unknown(_WORD.findall(message), rarity)
+    return not unknown_words_in(_WORD.findall(message), rarity)
 
 
 def unknown_words(text: str, rarity: Rarity | None) -> list[str]:
@@ -214,7 +215,7 @@ def unknown_words(text: str, rarity: Rarity | None) -> list[str]:
     qualifies?" names nothing new)."""
     if rarity is None:
         return []
-    return _unknown(_NAMED_THING.findall(text), rarity)
+    return unknown_words_in(_NAMED_THING.findall(text), rarity)
 
 
 def _bare(word: str) -> str:
@@ -222,7 +223,7 @@ def _bare(word: str) -> str:
     return re.sub(r"'s?$", "", word.lower())
 
 
-def _unknown(words: list[str], rarity: Rarity) -> list[str]:
+def unknown_words_in(words: list[str], rarity: Rarity) -> list[str]:
     """The words (of three letters or more, and not GENERIC) the knowledge base never saw."""
     bare = (_bare(w) for w in words)
     return [w for w in bare if len(w) >= 3 and w not in GENERIC and rarity(w) is None]

@@ -45,6 +45,10 @@ PHRASES: dict[str, str] = {
     r"\bwhere in the law\b": "legal basis Act section",
     r"\breplace[ds]?\b|\bsucceeded\b|\bcame after\b|\bcame next\b": "followed",
     r"\b(?:come|came) from\b|\boriginate[ds]?\b|\borigins?\b": "origin history began",
+    r"\brefuse to (?:join|be enrolled)\b|\b(?:not|n't) want to (?:join|be enrolled)\b|"
+    r"\bleave the pension\b": "opt out",
+    r"\b(?:no|without a?|any) reasons?\b|\bdidn't (?:give|say) why\b": "written reasons",
+    r"\bexpire[sd]?\b|\bout of date\b|\bhow long does a DBS\b": "snapshot",
     # what practitioners say about a person, for what the sources call it
     r"\bpass(?:es|ed|ing)? away\b|\bdeceased\b|\bdied\b": "dies death",
     r"\bdementia\b|\balzheimer'?s\b|\bbrain injury\b|\bconfused\b": "capacity",

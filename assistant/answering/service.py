@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -18,7 +19,13 @@ from assistant.answering.compose import (
     Composition,
     ExtractiveComposer,
 )
-from assistant.answering.followup import Resolution, leans_quietly, resolve, subjects_of
+from assistant.answering.followup import (
+    Resolution,
+    leans_quietly,
+    resolve,
+    subjects_of,
+    unknown_words_in,
+)
 from assistant.answering.llm import LLMComposer, LLMError
 from assistant.answering.query import (
     condition_terms,
@@ -330,9 +337,15 @@ class AnsweringService:
         """The passages that contain, word for word, every name the question hangs on (a case,
         an Act, an acronym, a place or person), when at least one of those names is rare in
         the knowledge base; empty otherwise. A near-domain question ("a dog licence") names
-        nothing the knowledge base holds, so it is still refused."""
+        nothing the knowledge base holds, so it is still refused; nor does a name carry a
+        question whose other words the knowledge base has never seen ("the weather in
+        Manchester this weekend" is not about Manchester Metropolitan University)."""
         names = names_in(question)
         if not names:
+            return []
+        named = {w.lower() for name in names for w in re.findall(r"[\w']+", name)}
+        others = [w for w in re.findall(r"[A-Za-z][\w']*", question) if w.lower() not in named]
+        if unknown_words_in(others, self._rarity):
             return []
         rare = any(
             len(self.index.lexical_search(name, RARE_NAME_CHUNKS + 1)) <= RARE_NAME_CHUNKS

@@ -350,6 +350,8 @@ LEADS = [
     ("PA works random hours each week, how is her holiday worked out?", r"12\.07%"),
     ("is it true most social workers didn't feel ready to help people employ PAs?", r"49%"),
     ("can my client use her DP to pay her own rent?", r"eligible needs|cannot pay for"),
+    ("can a PA refuse to join the pension?", r"opt out"),
+    ("my client was refused a DP and given no reason", r"written reasons"),
     # a rule about friends does not answer a question about a relative
     ("my client wants her daughter as PA but the daughter lives with her", r"may not be used"),
 ]
@@ -503,3 +505,15 @@ def test_a_comparison_is_answered_about_both_things_it_names(
     sentences = [text for text, _ in answer_sentences(answer)]
     assert any(first in s for s in sentences), answer
     assert any(second in s for s in sentences), answer
+
+
+def test_a_rare_name_does_not_carry_a_question_about_something_else(
+    knowledge_service: Signpost,
+) -> None:
+    """ "Manchester" is in the knowledge base (Manchester Metropolitan University), but the
+    weather this weekend is not: refused, as the dog licence is. (A name with nothing unknown
+    around it still carries its question: tests/shared, "What happened in R(B) v Cornwall?")"""
+    response = knowledge_service.answering.ask(
+        AskRequest(question="what's the weather like in Manchester this weekend?")
+    )
+    assert not response.answered, response.answer
