@@ -157,10 +157,13 @@ class AnsweringService:
                 )
             else:
                 # a quiet follow-up is read with the conversation first (and says so)
-                for reading in [quiet, resolution] if quiet is not None else [resolution]:
+                readings = [(resolution, query)]
+                if quiet is not None:
+                    readings.insert(0, (quiet, self._answer_query(quiet.text)))
+                for reading, reading_query in readings:
                     prior = self._prior(turns, reading, redaction.text)
                     passages, composition = self._answer(
-                        self._answer_query(reading.text), reading, redaction.text, request, prior
+                        reading_query, reading, redaction.text, request, prior
                     )
                     if composition.answered:
                         resolution = reading
