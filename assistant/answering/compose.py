@@ -705,11 +705,11 @@ def _overlap(
     terms: set[str], q_terms: set[str], weights: Mapping[str, float] | None = None
 ) -> float:
     """The share of the question's words the sentence contains, each word weighted by how
-    much finding it says (a word the index never saw weighs as much as the rarest)."""
+    much finding it says. `weights` holds every word of the question (`compose` gives a word
+    the index never saw the weight of the rarest); without weights every word counts once."""
     if not q_terms:
         return 0.0
     if not weights:
         return len(terms & q_terms) / len(q_terms)
-    rarest = max(weights.values())
-    total = sum(weights.get(t, rarest) for t in q_terms)
-    return sum(weights.get(t, rarest) for t in terms & q_terms) / total if total else 0.0
+    total = sum(weights[t] for t in q_terms)
+    return sum(weights[t] for t in terms & q_terms) / total if total else 0.0
