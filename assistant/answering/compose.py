@@ -125,6 +125,13 @@ _AMOUNT_QUESTION = re.compile(
     r"costs?|prices?|fees?|charges?|allowance|limit|threshold|contributions?|amount|salary)\b",
     re.I,
 )
+# "what did TLAP say?" is answered by what they said, not by what they are
+_SAID_QUESTION = re.compile(
+    r"^\s*what (?:did|has|have) .{1,60}? (?:say|argue|recommend|warn|conclude|think)\b", re.I
+)
+_REPORTED = re.compile(
+    r"\b(?:said|says|called|argued|stressed|warned|acknowledged|recommended|concluded|put it)\b"
+)
 # "what did the 2013 survey find?" is answered by its figures
 _FINDINGS_QUESTION = re.compile(
     r"\b(?:surveys?|polls?|study|research)\b.*\b(?:find|found|show|showed|reveal|revealed|say)\b|"
@@ -165,6 +172,7 @@ class Composition:
 
 PRIOR_SLOPE = 0.5
 CONVERSATION_RELIEF = 0.07  # the same as LEXICAL_RELIEF, not tuned
+CONTINUING_BONUS = 0.2
 LEXICAL_RELIEF = 0.07  # how far below min_similarity strong word overlap may carry an answer
 CONTRADICTION_PENALTY = 0.6
 # relevance: meaning (the sentence, read with its heading, against the question) and shared
@@ -178,6 +186,7 @@ BACKGROUND_WEIGHT = 0.1
 # a follow-up's own message, mixed into the meaning it is judged by (tuning conversations:
 # 0.5 beat 0, 1 and 2 on fact recall and off-point rate)
 OWN_MEANING = 0.5
+SAID_BONUS = 0.1  # not tuned: no tuning question moves between 0.1 and 0.2
 YEAR_MATCH = 0.1  # a source of the year the question names ("the 2013 survey")
 HEADING_WEIGHT = 0.1  # how much a section heading's closeness to the question adds
 DEFINITION_ASIDE = 0.25  # "A direct payment is ..." rarely answers a question that is not "what is"
@@ -310,14 +319,18 @@ class ExtractiveComposer:
         # so each sentence's overlap is not computed over the whole vocabulary
         rarest = max(index_weights.values(), default=1.0)
         weights = {t: index_weights.get(t, rarest) for t in q_terms} if index_weights else {}
-        if background and weights:  # carried words weigh less
+        carried: set[str] = set()
+        if background:
             carried = set(self.tokenize([background])[0]) - set(self.tokenize([own])[0])
-            for term in carried & q_terms:
-                weights[term] *= BACKGROUND_WEIGHT
+        for term in carried & set(weights):  # carried words weigh less
+            weights[term] *= BACKGROUND_WEIGHT
         self._attach_similarity(question, sentences, own if background else "")
         years = set(_DATE_LIKE.findall(question))
         clashes = contradiction_test(question)
+        asked = q_terms - carried  # the message's own words
         for s in sentences:
+            if passages[s.passage].record.doc_id in continuing:
+                s.prior += CONTINUING_BONUS
             if years and self._dated(passages[s.passage].record, years):
                 s.prior += YEAR_MATCH  # "the 2013 survey": the source of that year
             s.overlap = _overlap(s.terms, q_terms, weights)
@@ -325,6 +338,8 @@ class ExtractiveComposer:
             s.defines = self._defines_asked_term(s, question) if "define" in kinds else None
             s.score = s.relevance + self._kind_bonus(s, kinds) + s.prior
             s.score += 0.05 / (1 + s.position)  # leading sentences tend to state the point
+            if "said" in kinds and self._speaker_asked(s.text, asked):
+                s.score += SAID_BONUS
             s.contradicts = clashes(s.text)
             if s.contradicts:
                 s.score -= CONTRADICTION_PENALTY  # never lead with the other case's rule
@@ -445,6 +460,14 @@ class ExtractiveComposer:
         if s.similarity is None:
             return words
         return MEANING_WEIGHT * s.similarity + WORDS_WEIGHT * words
+
+    def _speaker_asked(self, text: str, q_terms: set[str]) -> bool:
+        """The sentence reports what the one the question names said ("what did TLAP say?":
+        "Think Local Act Personal's co-chairs said ...")."""
+        reported = _REPORTED.search(text)
+        if reported is None:
+            return False
+        return bool(set(self.tokenize([text[: reported.start()]])[0]) & q_terms)
 
     @staticmethod
     def _kind_bonus(s: Sentence, kinds: set[str]) -> float:
@@ -698,6 +721,8 @@ def question_kinds(question: str) -> set[str]:
         kinds.add("duration")
     if _COMPARE_QUESTION.search(question):
         kinds.add("compare")
+    if _SAID_QUESTION.search(question):
+        kinds.add("said")
     return kinds
 
 

@@ -20,6 +20,7 @@ from assistant.answering.compose import (
     ExtractiveComposer,
 )
 from assistant.answering.followup import (
+    GENERIC,
     Resolution,
     leans_quietly,
     resolve,
@@ -67,6 +68,9 @@ SAFEGUARDING_QUERY = (
 )
 #: A name found in at most this many passages is rare: matched exactly, it is evidence.
 RARE_NAME_CHUNKS = 3
+# a follow-up that names this many things of its own, none of them in its answer, was
+# answered on the earlier turn's words alone
+OWN_WORDS_SHOWN = 3
 SIBLING_SECTIONS = 3  # more sections of the best passage's document the answer may draw on
 LLM_FALLBACK_NOTICE = (
     "The language model did not answer in time, so this answer quotes the sources directly."
@@ -160,14 +164,18 @@ class AnsweringService:
                 readings = [(resolution, query)]
                 if quiet is not None:
                     readings.insert(0, (quiet, self._answer_query(quiet.text)))
-                for reading, reading_query in readings:
-                    prior = self._prior(turns, reading, redaction.text)
+                for resolution, reading_query in readings:  # the answer says how it was read
+                    prior = self._prior(turns, resolution, redaction.text)
                     passages, composition = self._answer(
-                        reading_query, reading, redaction.text, request, prior
+                        reading_query, resolution, redaction.text, request, prior
                     )
-                    if composition.answered:
-                        resolution = reading
+                    if not composition.answered:
+                        continue
+                    if not self._carried_only(redaction.text, resolution, composition):
                         break
+                    # answered on the earlier turn's words alone: read the message alone
+                    plain = resolve(redaction.text, [], self._rarity)
+                    readings.append((plain, self._answer_query(plain.text)))
             if composition.answered and self.llm is not None and verified is None:
                 composition = self._with_llm(
                     resolution.interpreted_as or redaction.text, passages, composition
@@ -268,6 +276,22 @@ class AnsweringService:
             return None
         leaning = resolve(own, turns, self._rarity, lean=True)
         return leaning if leaning.interpreted_as is not None else None
+
+    def _carried_only(self, own: str, reading: Resolution, composition: Composition) -> bool:
+        """A follow-up answered by what it carried alone: the message names two or more
+        things of its own and the answer mentions none of them ("and how do I book annual
+        leave on the council's HR system?" after a DBS question was answered with DBS levels).
+        It is then read on its own terms."""
+        if not reading.carried:
+            return False
+        # with what the message's phrases also search ("backs it up": legal basis, section)
+        message, searched, answer, generic = map(
+            set,
+            self.composer.tokenize(
+                [own, expand_query(own), composition.answer, " ".join(GENERIC)]
+            ),
+        )
+        return len(message - generic) >= OWN_WORDS_SHOWN and not (searched - generic) & answer
 
     @staticmethod
     def _prior(turns: list[ConversationTurn], resolution: Resolution, own: str) -> list[str] | None:

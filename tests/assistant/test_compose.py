@@ -272,3 +272,46 @@ def test_how_often_leads_with_a_stretch_of_time_not_any_figure(tmp_path) -> None
     )
     first = re.split(r"(?<=\])\s+", result.answer)[0]
     assert "every three years" in first
+
+
+def test_what_someone_said_is_answered_by_what_they_said_not_what_they_are(tmp_path) -> None:
+    about = _passage(
+        "glossary",
+        "Think Local Act Personal (TLAP) is the national partnership that followed Putting People "
+        "First, bringing together organisations to support personalisation.",
+        0.6,
+    )
+    said = _passage(
+        "survey",
+        "Think Local Act Personal's co-chairs said social workers needed more time with service "
+        "users, regular supervision and better training.",
+        0.55,
+    )
+    question = "What did Think Local Act Personal say?"
+    answer = _composer(tmp_path).compose(question, [about, said]).answer
+    assert answer.split("[1]")[0].count("co-chairs said") == 1, answer
+    # someone else's words are not the answer: the speaker must be the one asked about
+    other = _passage("other", "A social worker said the forms took too long to fill in.", 0.58)
+    answer = _composer(tmp_path).compose(question, [about, other]).answer
+    assert answer.startswith("Survey, 2010: Think Local Act Personal (TLAP) is"), answer
+
+
+def test_a_follow_up_leans_on_the_documents_the_last_answer_cited(tmp_path) -> None:
+    """"how much notice do they have to give?" after a question on ending a direct payment:
+    the council's notice, not an employee's (which has the figure a "how much" wants)."""
+    ending = _passage(
+        "ending",
+        "Ending a direct payment fairly takes reasonable notice and written reasons.",
+        0.45,
+    )
+    employee = _passage(
+        "employee",
+        "After one month in the job an employee is entitled to at least one week's notice.",
+        0.5,
+    )
+    composer = _composer(tmp_path)
+    question = "How much notice do they have to give?"
+    alone = composer.compose(question, [employee, ending])
+    assert alone.citations[0].doc_id == "employee"
+    continuing = composer.compose(question, [employee, ending], continuing=["ending"])
+    assert continuing.citations[0].doc_id == "ending", continuing.answer
