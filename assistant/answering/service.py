@@ -287,9 +287,7 @@ class AnsweringService:
         # with what the message's phrases also search ("backs it up": legal basis, section)
         message, searched, answer, generic = map(
             set,
-            self.composer.tokenize(
-                [own, expand_query(own), composition.answer, " ".join(GENERIC)]
-            ),
+            self.composer.tokenize([own, expand_query(own), composition.answer, " ".join(GENERIC)]),
         )
         return len(message - generic) >= OWN_WORDS_SHOWN and not (searched - generic) & answer
 

@@ -191,7 +191,7 @@ async def test_such_a_message_is_read_with_the_conversation_even_when_alone_it_f
 async def test_a_follow_up_its_answer_says_nothing_about_is_read_on_its_own_terms(
     client: httpx.AsyncClient,
 ) -> None:
-    """"and ..." makes it a follow-up, but annual leave on the council's HR system is not what
+    """ "and ..." makes it a follow-up, but annual leave on the council's HR system is not what
     the sick-pay answer was about: answered with the earlier turn's words alone it would
     repeat sick pay. Read alone, the knowledge base does not cover it."""
     first = (await ask(client, "Is my client's PA entitled to sick pay?")).json()

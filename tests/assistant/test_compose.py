@@ -297,7 +297,7 @@ def test_what_someone_said_is_answered_by_what_they_said_not_what_they_are(tmp_p
 
 
 def test_a_follow_up_leans_on_the_documents_the_last_answer_cited(tmp_path) -> None:
-    """"how much notice do they have to give?" after a question on ending a direct payment:
+    """ "how much notice do they have to give?" after a question on ending a direct payment:
     the council's notice, not an employee's (which has the figure a "how much" wants)."""
     ending = _passage(
         "ending",
