@@ -38,7 +38,14 @@ _HARM = re.compile(
     r"end (?:her|his|their) (?:life|lives)|overdos(?:e|ed)|not (?:been )?(?:fed|eating|washed)|"
     r"left alone for|(?:leav(?:es|ing)|left) (?:her|him|them) alone|no food|"
     r"without (?:food|water|drinks?|meals?|medication)|"
-    r"starv(?:e|ing|ed)|forced to|coerc(?:e|ed|ing))",
+    r"starv(?:e|ing|ed)|forced to|coerc(?:e|ed|ing)|"
+    # control over the person's money, visitors or contact (financial abuse's warning signs)
+    r"controls? (?:(?:her|his|their|all (?:her|his|their)) )?(?:money|finances|cards?|"
+    r"access|visitors|who (?:visits|sees|comes|she sees|he sees))|"
+    r"(?:won't|will not|doesn't|does not|refuses? to) let (?:me|us|her|him|them) "
+    r"(?:see|speak|talk|visit|go out|have (?:her|his|their) (?:money|cards?))|"
+    r"stops? (?:her|him|them|me|us) (?:from )?(?:seeing|speaking|talking|visiting|going out)|"
+    r"isolat(?:es|ed|ing) (?:her|him|them))",
     re.I,
 )
 # ...to a particular person, rather than a question about the topic in general.
@@ -51,6 +58,7 @@ _PERSON = re.compile(
     r"some(?:one|body)'s|"
     r"(?:\w+|\[name\])'s (?:son|daughter|carer|PA|partner|husband|wife|neighbour|nephew|niece|"
     r"brother|sister|grandson|granddaughter|friend|family)|"
+    r"the (?:PA|carer|personal assistant)|"
     r"(?:a|the) (?:woman|man|lady|gentleman|person) (?:i|we) (?:support|visit))\b",
     re.I,
 )

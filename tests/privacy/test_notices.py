@@ -41,6 +41,10 @@ def dp_service(service: Signpost) -> Signpost:
         "I think my client's son is taking her direct payment money - what do I do?",
         "her nephew has been helping himself to her pension",
         "Someone's PA has been leaving her alone all day without food",
+        "my client's daughter controls who visits her and won't let me see the bank statements",
+        "her son won't let me speak to her alone",
+        "the PA controls all her money",
+        "her nephew stops her from seeing her friends",
     ],
 )
 def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
@@ -58,6 +62,9 @@ def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
         "Can my client take her direct payment as a managed account?",
         "How long does it take for my client's direct payment money to arrive?",
         "Can a PA leave her alone for an hour while she shops?",
+        "How can a council control spending on a direct payment?",
+        "Does the PA get holiday pay?",
+        "Who controls the money in a managed account?",
     ],
 )
 def test_no_safeguarding_signpost_for_general_questions(question: str) -> None:
