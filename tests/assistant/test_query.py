@@ -49,3 +49,12 @@ def test_contractions_typed_without_an_apostrophe_keep_their_meaning() -> None:
 def test_the_assistants_own_name_is_not_a_name_the_question_hangs_on() -> None:
     assert names_in("can I get my client a council house through Signpost?") == []
     assert names_in("What happened in R(B) v Cornwall?") == ["R(B) v Cornwall"]
+
+
+def test_a_pay_per_hour_and_what_happens_to_the_pas_search_what_the_sources_call_them() -> None:
+    assert "National Living Wage" in expand_query("can she pay her PA £15 an hour?")
+    assert "National Living Wage" in expand_query("what hourly rate should a PA get?")
+    assert "Living Wage" not in expand_query("how many hours can a PA work?")
+    moving = expand_query("she is going into a care home, what happens to her PAs?")
+    assert "redundant" in moving
+    assert "redundant" not in expand_query("what happens to her direct payment?")
