@@ -58,3 +58,6 @@ def test_a_pay_per_hour_and_what_happens_to_the_pas_search_what_the_sources_call
     moving = expand_query("she is going into a care home, what happens to her PAs?")
     assert "redundant" in moving
     assert "redundant" not in expand_query("what happens to her direct payment?")
+    assert "contingency plan" in expand_query("who covers her shifts when the PA is off?")
+    assert "contingency plan" in expand_query("can an agency cover for the PA?")
+    assert "contingency plan" not in expand_query("does insurance cover the PA driving?")
