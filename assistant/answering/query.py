@@ -52,7 +52,8 @@ PHRASES: dict[str, str] = {
     r"£\s?\d+(?:\.\d+)? (?:an|per|a) hour\b|\bhourly rate\b": "minimum wage National Living Wage",
     r"\bwhat (?:happens|will happen) to (?:her|his|their|the) (?:PAs?|personal assistants?|"
     r"staff)\b": "employment ends redundant notice",
-    r"\bcover(?:s|ing)? (?:for )?(?:her|his|their|the|a|my client's) (?:shifts?|PAs?|hours)\b|"
+    r"\bcover(?:s|ing)? (?:for )?(?:her|his|their|the|a|my client's) (?:shifts?|hours)\b|"
+    r"\bcover(?:s|ing)? for (?:her|his|their|the|a) (?:PAs?|personal assistants?)\b|"
     r"\bwho covers\b|\bshifts? (?:get |are |is )?covered\b": "contingency plan relief cannot come",
     # what practitioners say about a person, for what the sources call it
     r"\bpass(?:es|ed|ing)? away\b|\bdeceased\b|\bdied\b": "dies death",
