@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answering.query import contradiction_test, jaccard
+from assistant.answering.query import contradiction_test, jaccard, other_cases
 from assistant.answering.retrieval import Passage
 from assistant.safety.notices import kind_label, nations_named, source_kind
 from assistant.schemas import Citation
@@ -352,6 +352,8 @@ class ExtractiveComposer:
         chosen = self._select(sentences, passages, q_terms, kinds, nations_named(question))
         if "compare" in kinds and chosen:
             self._add_compared(question, sentences, chosen)
+        if "yesno" in kinds and chosen:
+            self._add_other_case(question, sentences, chosen)
         if "yesno" in kinds and all(_DEFINITION.match(c.text) for c in chosen):
             chosen = []  # "can a PA drive?" is not answered by what a PA is
         if not chosen:
@@ -387,6 +389,44 @@ class ExtractiveComposer:
             words = sum(len(c.text.split()) for c in chosen + fresh)
             if fresh and words <= self.max_words:
                 chosen.extend(fresh)
+
+    def _add_other_case(
+        self, question: str, sentences: list[Sentence], chosen: list[Sentence]
+    ) -> None:
+        """A yes/no answer whose rule hangs on a condition the question leaves open ("can my
+        client pay her husband?": the rule for a relative living elsewhere) also gives the rule
+        for the other case (living with her), right after the lead."""
+        lead = chosen[0] if not _POINTER.match(chosen[0].text) else chosen[-1]
+        for states_other in other_cases(question, lead.text):
+            if any(states_other(c.text) for c in chosen):
+                continue
+            stating = [s for s in sentences if states_other(s.text) and s.relevance > 0]
+            best = max(stating, key=lambda s: s.score, default=None)
+            group = self._with_predecessor(best, sentences) if best is not None else []
+            after = next(
+                (
+                    s
+                    for s in sentences
+                    if best is not None
+                    and s.passage == best.passage
+                    and s.position == best.position + 1
+                    and _QUALIFIER.match(s.text)
+                ),
+                None,
+            )
+            group += [after] if after is not None else []  # and its exception
+            fresh = [g for g in group if g not in chosen]
+            while (
+                fresh
+                and len(chosen) > 1
+                and (
+                    sum(len(c.text.split()) for c in chosen + fresh) > self.max_words
+                    or len(chosen) + len(fresh) > MAX_SENTENCES
+                )
+            ):
+                chosen.pop()  # the other case matters more than the last line
+            at = chosen.index(lead) + 1
+            chosen[at:at] = fresh
 
     @staticmethod
     def _dated(record: DocumentRecord, years: set[str]) -> bool:

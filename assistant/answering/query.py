@@ -56,6 +56,10 @@ PHRASES: dict[str, str] = {
     r"\bcover(?:s|ing)? for (?:her|his|their|the|a) (?:PAs?|personal assistants?)\b|"
     r"\bwho covers\b|\bshifts? (?:get |are |is )?covered\b": "contingency plan relief cannot come",
     # what practitioners say about a person, for what the sources call it
+    r"\bhusband\b|\bwife\b": "spouse close relative",
+    r"\bmum\b|\bdad\b|\bmother\b|\bfather\b": "parent close relative",
+    r"\bgrand(?:daughter|son|kids?)\b": "grandchild close relative",
+    r"\bnephew\b|\bniece\b|\bcousin\b|\bsiblings?\b": "close relative",
     r"\bpass(?:es|ed|ing)? away\b|\bdeceased\b|\bdied\b": "dies death",
     r"\bdementia\b|\balzheimer'?s\b|\bbrain injury\b|\bconfused\b": "capacity",
     r"\btake over (?:her|his|their) (?:DP|direct payment|money|finances)\b|"
@@ -233,6 +237,21 @@ def contradiction_test(question: str) -> Callable[[str], bool]:
         return any((said := _case(pair, sentence)) and said != case for pair, case in asked)
 
     return clash
+
+
+def other_cases(question: str, sentence: str) -> list[Callable[[str], bool]]:
+    """For each condition the sentence's rule hangs on and the question leaves open ("can my
+    client pay her husband?": living with her or not), a test for a sentence stating the rule
+    for the other case: a yes/no answer gives both."""
+
+    def stating(pair: tuple[re.Pattern[str], re.Pattern[str]], other: int) -> Callable[[str], bool]:
+        return lambda text: _case(pair, text) == other
+
+    return [
+        stating(pair, 3 - said)
+        for pair in CONDITIONS
+        if (said := _case(pair, sentence)) and not _case(pair, question)
+    ]
 
 
 def contradicts(question: str, sentence: str) -> bool:

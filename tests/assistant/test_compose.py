@@ -315,3 +315,36 @@ def test_a_follow_up_leans_on_the_documents_the_last_answer_cited(tmp_path) -> N
     assert alone.citations[0].doc_id == "employee"
     continuing = composer.compose(question, [employee, ending], continuing=["ending"])
     assert continuing.citations[0].doc_id == "ending", continuing.answer
+
+
+def test_a_yes_no_answer_gives_the_rule_for_the_case_the_question_leaves_open(tmp_path) -> None:
+    """ "can my client pay her husband as her PA?" says nothing of where he lives: the rule
+    for a relative living elsewhere comes with the one for a relative living with her, and
+    that rule's exception beside it."""
+    elsewhere = _passage(
+        "elsewhere",
+        "A relative who does not live in the same household can be employed as a personal "
+        "assistant in the same way as anyone else.",
+        0.6,
+    )
+    household = _passage(
+        "household",
+        "A direct payment may not be used to pay a close relative who lives in the same "
+        "household. The exception is where the council decides that paying them is necessary. "
+        "Councils keep a list of local payroll services.",
+        0.4,
+    )
+    composer = _composer(tmp_path)
+    answer = composer.compose(
+        "Can she pay a relative as her personal assistant?", [elsewhere, household]
+    ).answer
+    first, second, third = re.split(r"(?<=\])\s+", answer)
+    assert "does not live in the same household" in first
+    assert "may not be used" in second
+    assert "exception" in third
+    # a question that states the case gets that case's rule only
+    stated = composer.compose(
+        "Can she pay a relative who does not live with her as her personal assistant?",
+        [elsewhere, household],
+    ).answer
+    assert "may not be used" not in stated

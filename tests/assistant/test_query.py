@@ -61,3 +61,9 @@ def test_a_pay_per_hour_and_what_happens_to_the_pas_search_what_the_sources_call
     assert "contingency plan" in expand_query("who covers her shifts when the PA is off?")
     assert "contingency plan" in expand_query("can an agency cover for the PA?")
     assert "contingency plan" not in expand_query("does insurance cover the PA driving?")
+
+
+def test_a_husband_or_a_mum_is_searched_as_the_close_relative_the_rules_name() -> None:
+    assert "spouse close relative" in expand_query("can my client pay her husband as her PA?")
+    assert "parent close relative" in expand_query("my client wants to pay her mum")
+    assert "close relative" not in expand_query("can my client pay her neighbour?")
