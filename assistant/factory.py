@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from assistant.activity.log import ActivityLog
 from assistant.answering.compose import ExtractiveComposer
 from assistant.answering.llm import LLMComposer
@@ -23,6 +25,10 @@ from ingest.lexical_index import LexicalIndex
 from ingest.pipeline import Ingestor
 from ingest.sentence_vectors import SentenceVectors
 from ingest.vector_store import ChromaStore, StoreUnavailable
+
+# questions compared with each other (verified answers, gap clusters): abbreviations spelt out,
+# without the retrieval hints a phrase adds (they make two different questions look alike)
+compared_form = functools.partial(expand_query, phrases=False)
 
 
 def build_services(settings: Settings, *, embedder: Embedder | None = None) -> Signpost:
@@ -56,7 +62,7 @@ def build_services(settings: Settings, *, embedder: Embedder | None = None) -> S
         index,
         embedder.embed_query,
         index.lexical.tokenize,
-        normalise=expand_query,
+        normalise=compared_form,
         clash=contradicts,
     )
     answering = AnsweringService(
@@ -93,7 +99,7 @@ def build_services(settings: Settings, *, embedder: Embedder | None = None) -> S
         found = answering.search(SearchRequest(query=question, top_k=1)).results
         return found[0].doc_id if found and found[0].score >= settings.min_similarity else None
 
-    insights = Insights(activity, index, embedder.embed_documents, nearest, normalise=expand_query)
+    insights = Insights(activity, index, embedder.embed_documents, nearest, normalise=compared_form)
     return Signpost(
         answering=answering,
         curation=curation,

@@ -93,8 +93,11 @@ def _apostrophe(match: re.Match[str]) -> str:
     return f"{match.group(2)}'s"
 
 
-def expand_query(question: str) -> str:
-    """'can my client pay her son to be her PA??' -> '... her PA (personal assistant)??'"""
+def expand_query(question: str, *, phrases: bool = True) -> str:
+    """'can my client pay her son to be her PA??' -> '... her PA (personal assistant)??'.
+    With `phrases`, what a practitioner's phrase also searches is added ("what happens to her
+    PAs?": redundancy): a retrieval hint, which blurs the difference between two questions
+    when they are compared with each other (verified answers, gap clusters)."""
     question = _BARE_CONTRACTION.sub(_apostrophe, question)
 
     def expand(match: re.Match[str]) -> str:
@@ -108,6 +111,8 @@ def expand_query(question: str) -> str:
             break
         text = stripped
     text = _PATTERN.sub(expand, text).strip() or question
+    if not phrases:
+        return text
     extras = [extra for pattern, extra in _PHRASES if pattern.search(text) and extra not in text]
     return f"{text} ({'; '.join(extras)})" if extras else text
 

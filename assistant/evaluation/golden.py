@@ -153,7 +153,8 @@ def evaluate_conversation(
 _SENTENCE = re.compile(r"(.+?)((?:\s*\[\d+\])+)(?=\s|$)")
 _LABEL = re.compile(r"^[A-Z][\w ,]{2,30}: (?=[A-Z0-9“\"£])")
 _POINTER_START = re.compile(
-    r"^(?:That|This|These|Those|It|They|However|But|For example|For instance|Also|So)\b"
+    r"^(?:That|This|These|Those|It|They|However|But|For example|For instance|Also|So|"
+    r"In (?:each|both|either|that|this|such) cases?|Otherwise|Instead|Then|As a result)\b"
 )
 _FIGURE = re.compile(r"\d+(?:\.\d+)?%|£\s?\d[\d,.]*")
 

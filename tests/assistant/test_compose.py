@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from assistant.answering.compose import ExtractiveComposer, attributed
 from assistant.answering.retrieval import Passage
 from ingest.documents import DocumentRecord
@@ -102,18 +104,21 @@ def test_snippet_is_centred_on_the_quoted_sentence(tmp_path) -> None:
     assert len(result.citations[0].snippet) <= 330
 
 
-def test_a_sentence_that_points_back_comes_with_the_sentence_it_points_at(tmp_path) -> None:
+@pytest.mark.parametrize("pointer", ["That decision", "In each case the decision", "Then it"])
+def test_a_sentence_that_points_back_comes_with_the_sentence_it_points_at(
+    tmp_path, pointer: str
+) -> None:
     text = (
         "The council must give written reasons when it refuses a direct payment request. "
-        "That decision can be challenged through the council's complaints procedure."
+        f"{pointer} can be challenged through the council's complaints procedure."
     )
     result = _composer(tmp_path).compose(
         "Can a refusal decision be challenged through the complaints procedure?",
         [_passage("refusal", text, 0.7)],
     )
     assert result.answered
-    assert "That decision can be challenged" in result.answer
-    assert result.answer.index("written reasons") < result.answer.index("That decision")
+    assert f"{pointer} can be challenged" in result.answer
+    assert result.answer.index("written reasons") < result.answer.index(pointer)
 
 
 def test_a_chunk_that_starts_mid_sentence_never_leads_with_the_fragment(tmp_path) -> None:
