@@ -55,6 +55,9 @@ PHRASES: dict[str, str] = {
     r"\bcover(?:s|ing)? (?:for )?(?:her|his|their|the|a|my client's) (?:shifts?|hours)\b|"
     r"\bcover(?:s|ing)? for (?:her|his|their|the|a) (?:PAs?|personal assistants?)\b|"
     r"\bwho covers\b|\bshifts? (?:get |are |is )?covered\b": "contingency plan relief cannot come",
+    r"\b(?:a|written|verbal|final|first) warnings?\b|\bwarn (?:her|him|them) first\b": (
+        "disciplinary fair process Acas"
+    ),
     # what practitioners say about a person, for what the sources call it
     r"\bhusband\b|\bwife\b": "spouse close relative",
     r"\bmum\b|\bdad\b|\bmother\b|\bfather\b": "parent close relative",

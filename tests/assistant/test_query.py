@@ -67,3 +67,5 @@ def test_a_husband_or_a_mum_is_searched_as_the_close_relative_the_rules_name() -
     assert "spouse close relative" in expand_query("can my client pay her husband as her PA?")
     assert "parent close relative" in expand_query("my client wants to pay her mum")
     assert "close relative" not in expand_query("can my client pay her neighbour?")
+    assert "disciplinary" in expand_query("does she need to give her PA a warning first?")
+    assert "disciplinary" not in expand_query("what are the warning signs of financial abuse?")
