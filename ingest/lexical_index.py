@@ -23,13 +23,16 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 _K1, _B = 1.2, 0.75
 #: Saved with the index; a different value means the saved index must be rebuilt.
-TOKENIZER_VERSION = 2
+TOKENIZER_VERSION = 3
 STOPWORDS = sorted(
-    set(STOPWORDS_EN_PLUS) | {"could", "would", "might", "must", "shall", "may", "also"}
+    set(STOPWORDS_EN_PLUS)
+    | {"could", "would", "might", "must", "shall", "may", "also", "many", "much"}
 )
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 _TOKENS = re.compile(r"(?u)\b\w\w+\b")  # bm25s.tokenize's default pattern
 _STOPSET = frozenset(STOPWORDS)
+# an acronym's plural is the acronym: "PAs", "DPs", "ISFs" ("pas" would never match "PA")
+_ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
@@ -37,6 +40,10 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 class LexicalHit:
     chunk_id: str
     score: float
+
+
+def singular_acronyms(text: str) -> str:
+    return _ACRONYM_PLURAL.sub(r"\1", text)
 
 
 class LexicalIndex:
@@ -57,7 +64,8 @@ class LexicalIndex:
         a query's words and every candidate sentence are tokenised on each request."""
         stem = self._stemmer.stemWords
         return [
-            stem([w for w in _TOKENS.findall(text.lower()) if w not in _STOPSET]) for text in texts
+            stem([w for w in _TOKENS.findall(singular_acronyms(text).lower()) if w not in _STOPSET])
+            for text in texts
         ]
 
     def load(self, fingerprint: str) -> bool:

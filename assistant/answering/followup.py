@@ -181,7 +181,7 @@ def keywords_of(text: str, rarity: Rarity | None, subjects: list[tuple[str, str]
     for name in _NAME.findall(text):  # "Think Local Act Personal", "Making it Real"
         scored[name] = float("inf")
     for word in _WORD.findall(text):
-        lower = _bare(word)
+        lower = _bare(word).lower()
         if len(lower) < 3 or lower in GENERIC or lower in named or lower in scored:
             continue
         if any(lower in name.lower().split() for name in scored) or subjects_of(lower):
@@ -219,14 +219,17 @@ def unknown_words(text: str, rarity: Rarity | None) -> list[str]:
 
 
 def _bare(word: str) -> str:
-    """A word as it is looked up: lower case, without a possessive ("client's" -> "client")."""
-    return re.sub(r"'s?$", "", word.lower())
+    """A word as it is looked up: without a possessive ("client's" -> "client"), in its own
+    case (the index reads "PAs" as "PA", and "pas" as a word it never saw)."""
+    return re.sub(r"'s?$", "", word)
 
 
 def unknown_words_in(words: list[str], rarity: Rarity) -> list[str]:
     """The words (of three letters or more, and not GENERIC) the knowledge base never saw."""
     bare = (_bare(w) for w in words)
-    return [w for w in bare if len(w) >= 3 and w not in GENERIC and rarity(w) is None]
+    return [
+        w.lower() for w in bare if len(w) >= 3 and w.lower() not in GENERIC and rarity(w) is None
+    ]
 
 
 def is_follow_up(message: str, own: list[tuple[str, str]]) -> bool:

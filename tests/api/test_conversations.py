@@ -206,3 +206,17 @@ async def test_a_follow_up_its_answer_says_nothing_about_is_read_on_its_own_term
     second = (await ask(client, message, first["conversation_id"])).json()
     assert second["answered"], second["answer"]
     assert "£" in second["answer"]
+
+
+async def test_an_acronyms_plural_is_a_word_the_knowledge_base_knows(
+    client: httpx.AsyncClient,
+) -> None:
+    """ "the PAs" is not a thing the knowledge base never saw (the index reads it as "PA"):
+    the follow-up keeps the conversation."""
+    first = (await ask(client, "Is my client's PA entitled to sick pay?")).json()
+    second = (
+        await ask(client, "so from which day do the PAs get it?", first["conversation_id"])
+    ).json()
+    assert second["interpreted_as"] is not None, second["answer"]
+    assert "sick pay" in second["interpreted_as"]
+    assert "first day" in second["answer"]
