@@ -31,6 +31,14 @@ class Passage:
     lexical: float  # BM25 score (0 when only the dense side found it)
 
 
+def sibling_docs(passages: list[Passage], top_k: int) -> set[str]:
+    """The documents whose further sections may follow the top_k passages: the best
+    passage's, and the one closest in meaning to the question's ("does a PA on 8 hours a week
+    need a pension?": BM25 put sections on holiday first, the pension note is closest)."""
+    closest = max(passages[:top_k], key=lambda p: p.similarity)
+    return {passages[0].record.doc_id, closest.record.doc_id}
+
+
 class HybridRetriever:
     def __init__(
         self,
@@ -129,7 +137,7 @@ class HybridRetriever:
             record = records.get(chunk.doc_id)
             if record is None or record.version != chunk.version:
                 continue
-            if len(passages) >= top_k and chunk.doc_id != passages[0].record.doc_id:
+            if len(passages) >= top_k and chunk.doc_id not in sibling_docs(passages, top_k):
                 continue
             words = set(_WORD.findall(chunk.text.lower()))
             if any(jaccard(words, other) >= 0.8 for other in seen):

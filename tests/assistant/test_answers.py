@@ -7,9 +7,11 @@ import re
 import pytest
 
 from assistant.answering.compose import attributed
-from assistant.answering.retrieval import PREFER_FACTOR
+from assistant.answering.retrieval import PREFER_FACTOR, Passage, sibling_docs
 from assistant.schemas import AskRequest, Filters, SearchRequest
 from assistant.services import Signpost
+from ingest.documents import DocumentRecord
+from ingest.vector_store import StoredChunk
 from tests.conftest import DIRECT_PAYMENTS_MD, SKILLS_DOC
 
 KIND_PREFIX = re.compile(
@@ -178,7 +180,7 @@ def test_empty_index_says_so(service: Signpost) -> None:
     assert "empty" in response.answer
 
 
-def test_siblings_are_more_sections_of_the_best_passages_document(
+def test_siblings_are_more_sections_of_the_best_and_the_closest_passages_documents(
     corpus_service: Signpost,
 ) -> None:
     question = "How many social workers felt confident employing personal assistants?"
@@ -187,8 +189,32 @@ def test_siblings_are_more_sections_of_the_best_passages_document(
     assert [p.chunk.chunk_id for p in wider[:2]] == [p.chunk.chunk_id for p in plain]
     extra = wider[2:]
     assert 1 <= len(extra) <= 3
-    assert {p.record.doc_id for p in extra} == {plain[0].record.doc_id}
+    closest = max(plain, key=lambda p: p.similarity)
+    assert {p.record.doc_id for p in extra} <= {plain[0].record.doc_id, closest.record.doc_id}
     assert len({p.chunk.chunk_id for p in wider}) == len(wider)
+
+
+def test_the_closest_passages_document_is_a_sibling_source_too() -> None:
+    """BM25 may rank a passage first that is not the closest in meaning: both documents'
+    further sections may follow."""
+
+    def passage(doc_id: str, similarity: float) -> Passage:
+        record = DocumentRecord(
+            doc_id=doc_id,
+            title=doc_id,
+            source_type="practice-note",
+            topics=[],
+            origin="o",
+            content_hash="h",
+            version="v1",
+            chunks=1,
+        )
+        chunk = StoredChunk(f"{doc_id}::v1::00000", doc_id, "v1", 0, None, "text")
+        return Passage(chunk, record, 0.5, similarity, 1.0)
+
+    ranked = [passage("holiday", 0.48), passage("pension", 0.58), passage("contract", 0.5)]
+    assert sibling_docs(ranked, 2) == {"holiday", "pension"}
+    assert sibling_docs(ranked[:1], 1) == {"holiday"}
 
 
 def test_a_follow_up_prefers_the_documents_the_last_answer_cited(
