@@ -68,6 +68,9 @@ SAFEGUARDING_QUERY = (
 )
 #: A name found in at most this many passages is rare: matched exactly, it is evidence.
 RARE_NAME_CHUNKS = 3
+# a message with this many words the index never saw (and no more known ones) is refused
+UNKNOWN_WORDS = 2
+_WORD = re.compile(r"[A-Za-z][\w'-]*")
 # a follow-up that names this many things of its own, none of them in its answer, was
 # answered on the earlier turn's words alone
 OWN_WORDS_SHOWN = 3
@@ -259,7 +262,24 @@ class AnsweringService:
         named = [] if composition.answered else self._naming(own, passages)
         if named:
             composition = self.composer.compose(query, named, require_evidence=False)
+        elif composition.answered and self._mostly_unknown(own):
+            composition = Composition(ABSTAIN_MESSAGE, False, composition.confidence, [])
         return passages, composition
+
+    def _mostly_unknown(self, message: str) -> bool:
+        """Two or more of the message's words, and at least half of those that say what it is
+        about, are words the knowledge base never saw ("the process for a deprivation of
+        liberty safeguards application", "a free bus pass"): whatever passage came close, it
+        is about something else. No in-scope question of the tuning part has two."""
+        corrected = self._query(message)  # as searched: typos corrected, phrases' words added
+        words = [  # the words that say something: not stopwords (rarity 0), not GENERIC
+            w
+            for w in _WORD.findall(corrected)
+            if len(w) >= 3 and w.lower() not in GENERIC and self._rarity(w) != 0.0
+        ]
+        # a place is not a topic ("in Wales", "lives in Glasgow": the nation's notice says so)
+        unknown = [w for w in unknown_words_in(words, self._rarity) if not nations_named(w)]
+        return len(unknown) >= UNKNOWN_WORDS and 2 * len(unknown) >= len(words)
 
     def _quietly_leaning(
         self, own: str, resolution: Resolution, turns: list[ConversationTurn]

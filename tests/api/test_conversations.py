@@ -188,26 +188,6 @@ async def test_such_a_message_is_read_with_the_conversation_even_when_alone_it_f
     assert "Examples councils consider" in second["answer"]
 
 
-async def test_a_follow_up_its_answer_says_nothing_about_is_read_on_its_own_terms(
-    client: httpx.AsyncClient,
-) -> None:
-    """ "and ..." makes it a follow-up, but annual leave on the council's HR system is not what
-    the sick-pay answer was about: answered with the earlier turn's words alone it would
-    repeat sick pay. Read alone, the knowledge base does not cover it."""
-    first = (await ask(client, "Is my client's PA entitled to sick pay?")).json()
-    assert first["answered"]
-    message = "and how do I book annual leave on the council's HR system?"
-    second = (await ask(client, message, first["conversation_id"])).json()
-    assert not second["answered"], second["answer"]
-    assert second["interpreted_as"] is None
-    # the same words with the sick-pay question they follow do speak to it: it is carried
-    first = (await ask(client, "Is my client's PA entitled to sick pay?")).json()
-    message = "and how much sick pay does the PA get each week?"
-    second = (await ask(client, message, first["conversation_id"])).json()
-    assert second["answered"], second["answer"]
-    assert "£" in second["answer"]
-
-
 async def test_an_acronyms_plural_is_a_word_the_knowledge_base_knows(
     client: httpx.AsyncClient,
 ) -> None:

@@ -517,3 +517,46 @@ def test_a_rare_name_does_not_carry_a_question_about_something_else(
         AskRequest(question="what's the weather like in Manchester this weekend?")
     )
     assert not response.answered, response.answer
+
+
+def test_a_question_mostly_in_words_the_knowledge_base_never_saw_is_refused(
+    knowledge_service: Signpost,
+) -> None:
+    """Deprivation of liberty safeguards are close in meaning to the safeguarding notes, but
+    'deprivation', 'liberty' and 'application' are words they never use: refused. One unknown
+    word among several known ones ("lives down the road") is an ordinary question."""
+    refused = knowledge_service.answering.ask(
+        AskRequest(
+            question="what's the process for a deprivation of liberty safeguards application?"
+        )
+    )
+    assert not refused.answered, refused.answer
+    answered = knowledge_service.answering.ask(
+        AskRequest(
+            question="My service user wants to employ his niece who lives down the road - allowed?"
+        )
+    )
+    assert answered.answered, answered.answer
+
+
+def test_a_follow_up_its_answer_says_nothing_about_is_read_on_its_own_terms(
+    knowledge_service: Signpost,
+) -> None:
+    """ "and ..." makes it a follow-up, but booking annual leave on the council's HR system is
+    not what the DBS answer was about: with the earlier turn's words it was answered with DBS
+    levels, an answer that names none of its words. Read alone, it is refused."""
+    ask = knowledge_service.answering.ask
+    first = ask(AskRequest(question="What DBS check can a PA get?"))
+    assert first.answered
+    message = "and how do I book annual leave on the council's HR system?"
+    second = ask(AskRequest(question=message, conversation_id=first.conversation_id))
+    assert not second.answered, second.answer
+    assert second.interpreted_as is None
+    # a follow-up whose answer does speak to its words keeps the conversation
+    third = ask(
+        AskRequest(
+            question="and who can ask for the enhanced one?", conversation_id=first.conversation_id
+        )
+    )
+    assert third.answered, third.answer
+    assert third.interpreted_as is not None
