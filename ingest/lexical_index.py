@@ -23,7 +23,7 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 _K1, _B = 1.2, 0.75
 #: Saved with the index; a different value means the saved index must be rebuilt.
-TOKENIZER_VERSION = 3
+TOKENIZER_VERSION = 4
 STOPWORDS = sorted(
     set(STOPWORDS_EN_PLUS)
     | {"could", "would", "might", "must", "shall", "may", "also", "many", "much"}
@@ -42,8 +42,21 @@ class LexicalHit:
     score: float
 
 
-def singular_acronyms(text: str) -> str:
-    return _ACRONYM_PLURAL.sub(r"\1", text)
+# "section 1", "regulation 7", "chapter 12": also one token, so the number counts ("what does
+# section 1 say?" would otherwise search "section" alone: a number of one digit is no token)
+_REFERENCE = re.compile(
+    r"\b(section|regulation|chapter|paragraph|schedule|part)s?\s+(\d+[A-Za-z]?)\b", re.I
+)
+
+
+def _reference(match: re.Match[str]) -> str:
+    return f"{match.group(0)} {match.group(1).lower()}{match.group(2).lower()}"
+
+
+def as_tokenised(text: str) -> str:
+    """The text as it is tokenised: an acronym's plural read as the acronym, and a legal
+    reference ("section 42") given a token of its own ("section42") beside its words."""
+    return _REFERENCE.sub(_reference, _ACRONYM_PLURAL.sub(r"\1", text))
 
 
 class LexicalIndex:
@@ -64,7 +77,7 @@ class LexicalIndex:
         a query's words and every candidate sentence are tokenised on each request."""
         stem = self._stemmer.stemWords
         return [
-            stem([w for w in _TOKENS.findall(singular_acronyms(text).lower()) if w not in _STOPSET])
+            stem([w for w in _TOKENS.findall(as_tokenised(text).lower()) if w not in _STOPSET])
             for text in texts
         ]
 

@@ -177,7 +177,7 @@ def test_lexical_tokens_match_bm25s_tokenize(service, articles: Path) -> None:
     or queries would be tokenised differently from the index."""
     import bm25s
 
-    from ingest.lexical_index import STOPWORDS, singular_acronyms
+    from ingest.lexical_index import STOPWORDS, as_tokenised
 
     lexical = service.index.lexical
     lines = [
@@ -187,7 +187,7 @@ def test_lexical_tokens_match_bm25s_tokenize(service, articles: Path) -> None:
     ]
     lines += ["", "   ", "Café naïve £40 2014 a_b x", "Can't, won't — it's the PA's"]
     expected = bm25s.tokenize(
-        [singular_acronyms(line) for line in lines],
+        [as_tokenised(line) for line in lines],
         stopwords=STOPWORDS,
         stemmer=lexical._stemmer.stemWords,
         return_ids=False,
@@ -199,6 +199,10 @@ def test_lexical_tokens_match_bm25s_tokenize(service, articles: Path) -> None:
     plural, single, word = lexical.tokenize(["her PAs and DPs", "a PA and a DP", "Unisons"])
     assert plural == single
     assert word == lexical.tokenize(["unisons"])[0]
+    # a legal reference is a token of its own, beside its words
+    (reference,) = lexical.tokenize(["Section 1 of the Care Act"])
+    assert "section1" in reference
+    assert "section" in reference
 
 
 def test_replaced_document_is_never_served_from_the_chunk_cache(service, tmp_path: Path) -> None:
