@@ -126,6 +126,12 @@ _AMOUNT_QUESTION = re.compile(
     r"costs?|prices?|fees?|charges?|allowance|limit|threshold|contributions?|amount|salary)\b",
     re.I,
 )
+# curriculum material answers questions about training practitioners, not about practice
+_TEACHING = re.compile(
+    r"\b(?:train(?:ing|ed|er|ers)?|teach(?:ing)?|taught|learn(?:ing)?|sessions?|courses?|"
+    r"curriculum|lesson|workshop|induction for (?:staff|social workers)|our team|outcomes)\b",
+    re.I,
+)
 # "what did TLAP say?" is answered by what they said, not by what they are
 _SAID_QUESTION = re.compile(
     r"^\s*what (?:did|has|have) .{1,60}? (?:say|argue|recommend|warn|conclude|think)\b", re.I
@@ -187,6 +193,7 @@ BACKGROUND_WEIGHT = 0.1
 # a follow-up's own message, mixed into the meaning it is judged by (tuning conversations:
 # 0.5 beat 0, 1 and 2 on fact recall and off-point rate)
 OWN_MEANING = 0.5
+CURRICULUM_ASIDE = 0.1  # 0.1 and 0.2 gave the same tuning figures
 SAID_BONUS = 0.1  # not tuned: no tuning question moves between 0.1 and 0.2
 YEAR_MATCH = 0.1  # a source of the year the question names ("the 2013 survey")
 HEADING_WEIGHT = 0.1  # how much a section heading's closeness to the question adds
@@ -329,9 +336,12 @@ class ExtractiveComposer:
         years = set(_DATE_LIKE.findall(question))
         clashes = contradiction_test(question)
         asked = q_terms - carried  # the message's own words
+        teaching = bool(_TEACHING.search(question))
         for s in sentences:
             if passages[s.passage].record.doc_id in continuing:
                 s.prior += CONTINUING_BONUS
+            if passages[s.passage].record.source_type == "curriculum" and not teaching:
+                s.prior -= CURRICULUM_ASIDE  # "how do I recruit a PA?" is not a session plan
             if years and self._dated(passages[s.passage].record, years):
                 s.prior += YEAR_MATCH  # "the 2013 survey": the source of that year
             s.overlap = _overlap(s.terms, q_terms, weights)

@@ -353,3 +353,29 @@ def test_a_yes_no_answer_gives_the_rule_for_the_case_the_question_leaves_open(tm
         [elsewhere, household],
     ).answer
     assert "may not be used" not in stated
+
+
+def test_curriculum_material_answers_questions_about_training_not_about_practice(tmp_path) -> None:
+    def passage(doc_id: str, source_type: str, text: str) -> Passage:
+        record = _record(doc_id=doc_id, title=doc_id, source_type=source_type)
+        chunk = StoredChunk(f"{doc_id}::v1::00000", doc_id, "v1", 0, None, text)
+        return Passage(chunk, record, 0.03, 0.6, 1.0)
+
+    session = passage(
+        "session",
+        "curriculum",
+        "Session three covers how to recruit a personal assistant, step by step, with an activity.",
+    )
+    guidance = passage(
+        "guidance",
+        "practice-note",
+        "To recruit a personal assistant, start with a job description and a person specification.",
+    )
+    composer = _composer(tmp_path)
+    practice = composer.compose("How do I recruit a personal assistant?", [session, guidance])
+    assert practice.citations[0].doc_id == "guidance", practice.answer
+    teaching = composer.compose(
+        "What should a training session on how to recruit a personal assistant cover?",
+        [session, guidance],
+    )
+    assert teaching.citations[0].doc_id == "session", teaching.answer
