@@ -58,6 +58,11 @@ PHRASES: dict[str, str] = {
     r"\b(?:a|written|verbal|final|first) warnings?\b|\bwarn (?:her|him|them) first\b": (
         "disciplinary fair process Acas"
     ),
+    r"\bwhen did (?:[\w-]+ ){1,4}(?:start|begin|come in|come about|first)\b|"
+    r"\bwhen were (?:[\w-]+ ){1,4}(?:introduced|brought in)\b": "first became law history",
+    r"\boverrul(?:e|ed|ing)\b|\boverrid(?:e|ing)\b|\bgo against (?:her|his|their) wishes\b": (
+        "unwise decision capacity"
+    ),
     # what practitioners say about a person, for what the sources call it
     r"\bhusband\b|\bwife\b": "spouse close relative",
     r"\bmum\b|\bdad\b|\bmother\b|\bfather\b": "parent close relative",

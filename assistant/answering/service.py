@@ -259,7 +259,9 @@ class AnsweringService:
             own=own,
             continuing=prior or (),
         )
-        named = [] if composition.answered else self._naming(own, passages)
+        # a name the message carries from the earlier turn counts too ("where does she work?"
+        # after a question on what Ali Gardner said)
+        named = [] if composition.answered else self._naming(resolution.text, passages)
         if named:
             composition = self.composer.compose(query, named, require_evidence=False)
         elif composition.answered and self._mostly_unknown(own):

@@ -69,3 +69,6 @@ def test_a_husband_or_a_mum_is_searched_as_the_close_relative_the_rules_name() -
     assert "close relative" not in expand_query("can my client pay her neighbour?")
     assert "disciplinary" in expand_query("does she need to give her PA a warning first?")
     assert "disciplinary" not in expand_query("what are the warning signs of financial abuse?")
+    assert "first became law" in expand_query("when did direct payments start?")
+    assert "first became law" not in expand_query("when does the pension duty start?")
+    assert "unwise decision" in expand_query("can we overrule her?")

@@ -560,3 +560,14 @@ def test_a_follow_up_its_answer_says_nothing_about_is_read_on_its_own_terms(
     )
     assert third.answered, third.answer
     assert third.interpreted_as is not None
+
+
+def test_a_name_carried_from_the_earlier_turn_is_evidence_too(knowledge_service: Signpost) -> None:
+    """ "where does she work?" after a question on what Ali Gardner said: the name is the
+    message's subject, matched word for word in the source, though the words of the message
+    alone are nowhere near it."""
+    ask = knowledge_service.answering.ask
+    first = ask(AskRequest(question="what did Ali Gardner say about training?"))
+    second = ask(AskRequest(question="where does she work?", conversation_id=first.conversation_id))
+    assert second.answered, second.answer
+    assert "Manchester Metropolitan University" in second.answer
