@@ -72,3 +72,4 @@ def test_a_husband_or_a_mum_is_searched_as_the_close_relative_the_rules_name() -
     assert "first became law" in expand_query("when did direct payments start?")
     assert "first became law" not in expand_query("when does the pension duty start?")
     assert "unwise decision" in expand_query("can we overrule her?")
+    assert "legal basis" in expand_query("what's the law for direct payments in Wales?")
