@@ -42,7 +42,9 @@ PHRASES: dict[str, str] = {
     r"\bstop(?:ped|ping|s)?\b": "end",
     r"\bpa(?:y|ys|ying|id) in(?:to)?\b|\bput (?:in|into|aside)\b": "contribution",
     r"\b(?:which|what) (?:part of the |bit of the )?law\b|\bbacks? (?:it|this|that) up\b|"
-    r"\bwhere in the law\b|\bwhat(?:'s| is) the law (?:for|on|about|in)\b": "legal basis Act section",
+    r"\bwhere in the law\b|\bwhat(?:'s| is) the law (?:for|on|about|in)\b": (
+        "legal basis Act section"
+    ),
     r"\breplace[ds]?\b|\bsucceeded\b|\bcame after\b|\bcame next\b": "followed",
     r"\b(?:come|came) from\b|\boriginate[ds]?\b|\borigins?\b": "origin history began",
     r"\brefuse to (?:join|be enrolled)\b|\b(?:not|n't) want to (?:join|be enrolled)\b|"
