@@ -136,6 +136,12 @@ _TEACHING = re.compile(
 _SAID_QUESTION = re.compile(
     r"^\s*what (?:did|has|have) .{1,60}? (?:say|argue|recommend|warn|conclude|think)\b", re.I
 )
+# "who argued against brokers?": the sentence that reports someone saying it, whoever it is
+_WHO_SAID_QUESTION = re.compile(
+    r"^\s*who (?:argued|said|says|warned|called for|recommended|criticised|questioned|"
+    r"claimed|suggested|stressed|acknowledged)\b",
+    re.I,
+)
 _REPORTED = re.compile(
     r"\b(?:said|says|called|argued|stressed|warned|acknowledged|recommended|concluded|put it)\b"
 )
@@ -194,6 +200,7 @@ BACKGROUND_WEIGHT = 0.1
 # 0.5 beat 0, 1 and 2 on fact recall and off-point rate)
 OWN_MEANING = 0.5
 CURRICULUM_ASIDE = 0.1  # 0.1 and 0.2 gave the same tuning figures
+WHO_SAID_BONUS = 0.3
 SAID_BONUS = 0.1  # not tuned: no tuning question moves between 0.1 and 0.2
 YEAR_MATCH = 0.1  # a source of the year the question names ("the 2013 survey")
 HEADING_WEIGHT = 0.1  # how much a section heading's closeness to the question adds
@@ -351,6 +358,8 @@ class ExtractiveComposer:
             s.score += 0.05 / (1 + s.position)  # leading sentences tend to state the point
             if "said" in kinds and self._speaker_asked(s.text, asked):
                 s.score += SAID_BONUS
+            elif "who said" in kinds and _REPORTED.search(s.text):
+                s.score += WHO_SAID_BONUS  # as a figure for "how many": what the question wants
             s.contradicts = clashes(s.text)
             if s.contradicts:
                 s.score -= CONTRADICTION_PENALTY  # never lead with the other case's rule
@@ -774,6 +783,8 @@ def question_kinds(question: str) -> set[str]:
         kinds.add("compare")
     if _SAID_QUESTION.search(question):
         kinds.add("said")
+    if _WHO_SAID_QUESTION.search(question):
+        kinds.add("who said")
     return kinds
 
 

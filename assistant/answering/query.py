@@ -65,6 +65,9 @@ PHRASES: dict[str, str] = {
     r"\boverrul(?:e|ed|ing)\b|\boverrid(?:e|ing)\b|\bgo against (?:her|his|their) wishes\b": (
         "unwise decision capacity"
     ),
+    r"\b(?:1[3-9]|20)[- ]years?[- ]olds?\b|\b\w+\)?(?:'s| is| are) (?:1[3-9]|20)\b(?! ?(?:hours?|"
+    r"weeks?|days?|months?|%|per))|"
+    r"\baged (?:1[3-9]|20)\b": "age rate minimum wage under-18s",
     # what practitioners say about a person, for what the sources call it
     r"\bhusband\b|\bwife\b": "spouse close relative",
     r"\bmum\b|\bdad\b|\bmother\b|\bfather\b": "parent close relative",

@@ -70,6 +70,8 @@ SAFEGUARDING_QUERY = (
 RARE_NAME_CHUNKS = 3
 # a message with this many words the index never saw (and no more known ones) is refused
 UNKNOWN_WORDS = 2
+# "can the DP pay for it?": the message points back at what the last answer was about
+_POINTS_BACK = re.compile(r"\b(?:it|its|that|this|those|these)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 # a follow-up that names this many things of its own, none of them in its answer, was
 # answered on the earlier turn's words alone
@@ -321,9 +323,12 @@ class AnsweringService:
         if resolution.interpreted_as is None or not turns:
             return None
         last = turns[-1].interpreted_as or turns[-1].question
-        named = {s for s in subjects_of(own) if s[0] in ("topic", "year", "place")}
-        if named - set(subjects_of(last)) or set(nations_named(own)) - set(nations_named(last)):
+        if set(nations_named(own)) - set(nations_named(last)):
             return None
+        kinds = ("year", "place") if _POINTS_BACK.search(own) else ("topic", "year", "place")
+        named = {s for s in subjects_of(own) if s[0] in kinds}
+        if named - set(subjects_of(last)):
+            return None  # (a topic named beside "it" or "that" is what it is asked of)
         return turns[-1].cited_doc_ids or None
 
     def _resolve(self, text: str, turns: list[ConversationTurn]) -> Resolution:

@@ -379,3 +379,19 @@ def test_curriculum_material_answers_questions_about_training_not_about_practice
         [session, guidance],
     )
     assert teaching.citations[0].doc_id == "session", teaching.answer
+
+
+def test_who_said_something_is_answered_by_the_sentence_reporting_it(tmp_path) -> None:
+    about = _passage(
+        "glossary",
+        "Brokerage is help to plan support and find brokers to arrange services.",
+        0.6,
+    )
+    argued = _passage(
+        "survey",
+        "Ruth Cartwright argued that councils should trust social workers rather than create "
+        "new roles such as brokers.",
+        0.3,
+    )
+    answer = _composer(tmp_path).compose("Who argued against brokers?", [about, argued]).answer
+    assert answer.split("[1]")[0].count("Ruth Cartwright argued") == 1, answer

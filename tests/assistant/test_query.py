@@ -73,3 +73,6 @@ def test_a_husband_or_a_mum_is_searched_as_the_close_relative_the_rules_name() -
     assert "first became law" not in expand_query("when does the pension duty start?")
     assert "unwise decision" in expand_query("can we overrule her?")
     assert "legal basis" in expand_query("what's the law for direct payments in Wales?")
+    assert "under-18s" in expand_query("can a 16 year old be a PA?")
+    assert "under-18s" in expand_query("the granddaughter's 17")
+    assert "under-18s" not in expand_query("her PA works 17 hours a week")

@@ -571,3 +571,18 @@ def test_a_name_carried_from_the_earlier_turn_is_evidence_too(knowledge_service:
     second = ask(AskRequest(question="where does she work?", conversation_id=first.conversation_id))
     assert second.answered, second.answer
     assert "Manchester Metropolitan University" in second.answer
+
+
+def test_a_follow_up_that_points_back_keeps_the_last_answers_sources(
+    knowledge_service: Signpost,
+) -> None:
+    """ "can the DP pay for it?" names the direct payment, but "it" is the insurance the last
+    answer was about (it had been answered with who can be paid as a PA)."""
+    ask = knowledge_service.answering.ask
+    first = ask(AskRequest(question="does my client need insurance for her PA?"))
+    second = ask(
+        AskRequest(question="can the DP pay for it?", conversation_id=first.conversation_id)
+    )
+    assert second.answered, second.answer
+    assert "allowable use of the direct payment" in second.answer
+    assert {c.doc_id for c in second.citations} == {"pa-employers-liability-insurance"}
