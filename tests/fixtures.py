@@ -1,8 +1,26 @@
-"""Builders for realistic binary test documents (PDF, DOCX) made on the fly."""
+"""Builders for test documents: realistic binary files (PDF, DOCX) made on the fly, and
+catalogue records."""
 
 from __future__ import annotations
 
 import io
+
+from ingest.documents import DocumentRecord
+
+
+def make_record(**fields: object) -> DocumentRecord:
+    """A catalogue record with every required field, overridden by `fields`."""
+    base: dict[str, object] = dict(
+        doc_id="a",
+        title="t",
+        source_type="practice-note",
+        topics=[],
+        origin="o",
+        content_hash="h",
+        version="v1",
+        chunks=1,
+    )
+    return DocumentRecord(**(base | fields))  # type: ignore[arg-type]
 
 
 def make_pdf(lines: list[str]) -> bytes:

@@ -10,9 +10,9 @@ from assistant.answering.compose import attributed
 from assistant.answering.retrieval import PREFER_FACTOR, Passage, sibling_docs
 from assistant.schemas import AskRequest, Filters, SearchRequest
 from assistant.services import Signpost
-from ingest.documents import DocumentRecord
 from ingest.vector_store import StoredChunk
 from tests.conftest import DIRECT_PAYMENTS_MD, SKILLS_DOC
+from tests.fixtures import make_record
 
 KIND_PREFIX = re.compile(
     r"^(?:Legal duty|Statutory guidance|Practice guidance|Curriculum|Survey(?:, \d{4})?|Article|"
@@ -199,16 +199,7 @@ def test_the_closest_passages_document_is_a_sibling_source_too() -> None:
     further sections may follow."""
 
     def passage(doc_id: str, similarity: float) -> Passage:
-        record = DocumentRecord(
-            doc_id=doc_id,
-            title=doc_id,
-            source_type="practice-note",
-            topics=[],
-            origin="o",
-            content_hash="h",
-            version="v1",
-            chunks=1,
-        )
+        record = make_record(doc_id=doc_id, title=doc_id)
         chunk = StoredChunk(f"{doc_id}::v1::00000", doc_id, "v1", 0, None, "text")
         return Passage(chunk, record, 0.5, similarity, 1.0)
 

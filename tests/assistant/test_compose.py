@@ -8,14 +8,14 @@ import pytest
 
 from assistant.answering.compose import ExtractiveComposer, attributed
 from assistant.answering.retrieval import Passage
-from ingest.documents import DocumentRecord
 from ingest.lexical_index import LexicalIndex
 from ingest.sentences import split_sentences
 from ingest.vector_store import StoredChunk
+from tests.fixtures import make_record
 
 
 def _passage(doc_id: str, text: str, similarity: float, section: str | None = None) -> Passage:
-    record = _record(
+    record = make_record(
         doc_id=doc_id, title=doc_id.title(), source_type="survey", published="2010-05-01"
     )
     chunk = StoredChunk(f"{doc_id}::v1::00000", doc_id, "v1", 0, section, text)
@@ -149,20 +149,6 @@ def test_the_same_finding_from_two_sources_is_said_once(tmp_path) -> None:
     assert result.answer.count("49%") == 1
 
 
-def _record(**fields: object) -> DocumentRecord:
-    base: dict[str, object] = dict(
-        doc_id="a",
-        title="t",
-        source_type="practice-note",
-        topics=[],
-        origin="o",
-        content_hash="h",
-        version="v1",
-        chunks=1,
-    )
-    return DocumentRecord(**(base | fields))  # type: ignore[arg-type]
-
-
 def test_a_list_keeps_the_sentence_that_introduces_it() -> None:
     text = "A direct payment can pay for:\n\n- a personal assistant\n- a short break\n- equipment"
     assert split_sentences(text) == [
@@ -235,14 +221,14 @@ def test_another_nations_rules_stay_out_of_a_question_about_one_nation(tmp_path)
 
 def test_first_person_journalism_names_whose_survey_it_is() -> None:
     said = "This is also reflected in our latest survey, and our readers agreed."
-    assert attributed(said, _record(publisher="Community Care", published="2011-10-01")) == (
+    assert attributed(said, make_record(publisher="Community Care", published="2011-10-01")) == (
         "This is also reflected in Community Care's 2011 survey, and Community Care's readers "
         "agreed."
     )
-    assert attributed("Our poll found 67% agreed.", _record(genre="article")) == (
+    assert attributed("Our poll found 67% agreed.", make_record(genre="article")) == (
         "The article's poll found 67% agreed."
     )
-    assert attributed("Our duty is clear.", _record()) == "Our duty is clear."
+    assert attributed("Our duty is clear.", make_record()) == "Our duty is clear."
 
 
 def test_an_undeclared_source_is_never_labelled_guidance(tmp_path) -> None:
@@ -357,7 +343,7 @@ def test_a_yes_no_answer_gives_the_rule_for_the_case_the_question_leaves_open(tm
 
 def test_curriculum_material_answers_questions_about_training_not_about_practice(tmp_path) -> None:
     def passage(doc_id: str, source_type: str, text: str) -> Passage:
-        record = _record(doc_id=doc_id, title=doc_id, source_type=source_type)
+        record = make_record(doc_id=doc_id, title=doc_id, source_type=source_type)
         chunk = StoredChunk(f"{doc_id}::v1::00000", doc_id, "v1", 0, None, text)
         return Passage(chunk, record, 0.03, 0.6, 1.0)
 
