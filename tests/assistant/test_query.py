@@ -76,3 +76,5 @@ def test_a_husband_or_a_mum_is_searched_as_the_close_relative_the_rules_name() -
     assert "under-18s" in expand_query("can a 16 year old be a PA?")
     assert "under-18s" in expand_query("the granddaughter's 17")
     assert "under-18s" not in expand_query("her PA works 17 hours a week")
+    assert "aged 65 and over" in expand_query("client is 82, is she too old for a direct payment?")
+    assert "aged 65 and over" not in expand_query("the PA is 19")
