@@ -130,6 +130,7 @@ class HybridRetriever:
         passages: list[Passage] = []
         extra = 0
         seen: list[set[str]] = []
+        family: set[str] = set()  # the sibling documents, fixed once the top_k are in
         for cid, score in ranked:
             if cid not in known:
                 continue
@@ -137,8 +138,10 @@ class HybridRetriever:
             record = records.get(chunk.doc_id)
             if record is None or record.version != chunk.version:
                 continue
-            if len(passages) >= top_k and chunk.doc_id not in sibling_docs(passages, top_k):
-                continue
+            if len(passages) >= top_k:
+                family = family or sibling_docs(passages, top_k)
+                if chunk.doc_id not in family:
+                    continue
             words = set(_WORD.findall(chunk.text.lower()))
             if any(jaccard(words, other) >= 0.8 for other in seen):
                 continue  # a near-duplicate of a better-ranked passage
