@@ -345,11 +345,12 @@ class ExtractiveComposer:
         asked = q_terms - carried  # the message's own words
         teaching = bool(_TEACHING.search(question))
         for s in sentences:
-            if passages[s.passage].record.doc_id in continuing:
+            record = passages[s.passage].record
+            if record.doc_id in continuing:
                 s.prior += CONTINUING_BONUS
-            if passages[s.passage].record.source_type == "curriculum" and not teaching:
+            if record.source_type == "curriculum" and not teaching:
                 s.prior -= CURRICULUM_ASIDE  # "how do I recruit a PA?" is not a session plan
-            if years and self._dated(passages[s.passage].record, years):
+            if years and self._dated(record, years):
                 s.prior += YEAR_MATCH  # "the 2013 survey": the source of that year
             s.overlap = _overlap(s.terms, q_terms, weights)
             s.relevance = self._relevance(s, q_terms, kinds, weights)
@@ -416,25 +417,16 @@ class ExtractiveComposer:
         """A yes/no answer whose rule hangs on a condition the question leaves open ("can my
         client pay her husband?": the rule for a relative living elsewhere) also gives the rule
         for the other case (living with her), right after the lead."""
-        lead = chosen[0] if not _POINTER.match(chosen[0].text) else chosen[-1]
+        lead = chosen[0]  # the lead, or the sentence its pointer leans on (never a pointer)
         for states_other in other_cases(question, lead.text):
             if any(states_other(c.text) for c in chosen):
                 continue
             stating = [s for s in sentences if states_other(s.text) and s.relevance > 0]
             best = max(stating, key=lambda s: s.score, default=None)
             group = self._with_predecessor(best, sentences) if best is not None else []
-            after = next(
-                (
-                    s
-                    for s in sentences
-                    if best is not None
-                    and s.passage == best.passage
-                    and s.position == best.position + 1
-                    and _QUALIFIER.match(s.text)
-                ),
-                None,
-            )
-            group += [after] if after is not None else []  # and its exception
+            after = _successor(best, sentences) if best is not None else None
+            if after is not None and _QUALIFIER.match(after.text):
+                group.append(after)  # and its exception
             fresh = [g for g in group if g not in chosen]
             while (
                 fresh
@@ -758,8 +750,16 @@ def _repeats_a_figure(s: Sentence, chosen: list[Sentence]) -> bool:
 
 
 def _predecessor(s: Sentence, sentences: list[Sentence]) -> Sentence | None:
+    return _neighbour(s, sentences, -1)
+
+
+def _successor(s: Sentence, sentences: list[Sentence]) -> Sentence | None:
+    return _neighbour(s, sentences, 1)
+
+
+def _neighbour(s: Sentence, sentences: list[Sentence], step: int) -> Sentence | None:
     return next(
-        (c for c in sentences if c.passage == s.passage and c.position == s.position - 1), None
+        (c for c in sentences if c.passage == s.passage and c.position == s.position + step), None
     )
 
 
