@@ -5,6 +5,7 @@ anywhere else."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 import time
@@ -309,11 +310,16 @@ class AnsweringService:
         if not reading.carried:
             return False
         # with what the message's phrases also search ("backs it up": legal basis, section)
-        message, searched, answer, generic = map(
-            set,
-            self.composer.tokenize([own, expand_query(own), composition.answer, " ".join(GENERIC)]),
+        message, searched, answer = map(
+            set, self.composer.tokenize([own, expand_query(own), composition.answer])
         )
+        generic = self._generic_terms
         return len(message - generic) >= OWN_WORDS_SHOWN and not (searched - generic) & answer
+
+    @functools.cached_property
+    def _generic_terms(self) -> set[str]:
+        """GENERIC's words as the index tokenises them (the tokenizer never changes)."""
+        return set(self.composer.tokenize([" ".join(sorted(GENERIC))])[0])
 
     @staticmethod
     def _prior(turns: list[ConversationTurn], resolution: Resolution, own: str) -> list[str] | None:
