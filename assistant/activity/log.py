@@ -27,7 +27,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import Result, make_url
+from sqlalchemy.engine import Connection, Result, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -264,6 +264,7 @@ class ActivityLog:
         surface: str,
         in_scope: bool = True,
         cited_chunk_ids: list[str] | None = None,
+        conn: Connection | None = None,
     ) -> None:
         row = {
             "id": question_id,
@@ -278,8 +279,23 @@ class ActivityLog:
             "in_scope": in_scope,
         }
         # a Core insert: this runs on every answer, and needs no ORM unit of work
+        with self._writing(conn) as writer:
+            writer.execute(insert(QuestionRow), [row])
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """One transaction for several writes (an answer's turn and its question: one commit
+        on every answer rather than two); pass it as `conn=` to add_turn and record_question."""
         with self._guard(), self.engine.begin() as conn:
-            conn.execute(insert(QuestionRow), [row])
+            yield conn
+
+    @contextlib.contextmanager
+    def _writing(self, conn: Connection | None) -> Iterator[Connection]:
+        if conn is not None:  # inside the caller's `writing()` transaction
+            yield conn
+            return
+        with self.writing() as own:
+            yield own
 
     def record_feedback(self, question_id: str, helpful: bool, comment: str | None) -> int:
         with self._guard(), self._session() as session, session.begin():
@@ -367,20 +383,21 @@ class ActivityLog:
         cited_doc_ids: list[str],
         answered: bool,
         new: bool = False,
+        conn: Connection | None = None,
     ) -> None:
         """Append a (redacted) question to a conversation, starting it if new (`new`: the id
         was just issued, so it has no turns to count)."""
-        with self._guard(), self.engine.begin() as conn:
+        with self._writing(conn) as writer:
             last = (
                 None
                 if new
-                else conn.execute(
+                else writer.execute(
                     select(func.max(ConversationTurnRow.turn)).where(
                         ConversationTurnRow.conversation_id == conversation_id
                     )
                 ).scalar()
             )
-            conn.execute(
+            writer.execute(
                 insert(ConversationTurnRow),
                 [
                     {

@@ -4,6 +4,7 @@ honest abstention when the evidence is weak."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from ingest.sentences import in_context, split_sentences
 
 MAX_WORDS = 120
 MAX_SENTENCES = 4
+UNITS_CACHED = 4096  # passages whose cut sentences are kept (the bundled index has about 180)
 SNIPPET_CHARS = 320
 
 ABSTAIN_MESSAGE = (
@@ -271,6 +273,9 @@ class ExtractiveComposer:
         self.max_words = max_words
         self.sentences = sentences
         self.embed_query = embed_query
+        #: a passage's answer units and their tokens, by its text and heading: a chunk's text
+        #: never changes (a new version is a new chunk), so each is cut and tokenised once
+        self._units = functools.lru_cache(maxsize=UNITS_CACHED)(self._cut)
 
     def enough_evidence(
         self, passages: list[Passage], coverage: float, continuing: Collection[str] = ()
@@ -449,17 +454,15 @@ class ExtractiveComposer:
         out: list[Sentence] = []
         top = max(p.similarity for p in passages)
         for p_index, passage in enumerate(passages):
-            texts = split_sentences(passage.chunk.text)
+            context = f"{passage.record.title} {passage.chunk.section or ''}"
+            texts, tokens, context_terms = self._units(passage.chunk.text, context)
             if not texts:
                 continue
             # 0.25 for the closest passage, falling with the similarity gap (not the rank:
             # a much closer passage should win even when fusion put it second)
             prior = max(0.0, 0.25 + PRIOR_SLOPE * (passage.similarity - top))
             heading = passage.chunk.section or passage.record.title
-            context = f"{passage.record.title} {passage.chunk.section or ''}"
-            tokens = self.tokenize([*texts, context])
-            context_terms = set(tokens[-1])
-            for position, (text, terms) in enumerate(zip(texts, tokens[:-1], strict=True)):
+            for position, (text, terms) in enumerate(zip(texts, tokens, strict=True)):
                 words = len(text.split())
                 is_list = text.count("; ") >= 2 or text.count(", ") >= 4
                 longest = 170 if is_list else 90
@@ -475,11 +478,19 @@ class ExtractiveComposer:
                             if len(texts[position - back].split()) >= 4:
                                 break
                 sentence = Sentence(
-                    text, p_index, position, prior, own, context_terms, is_list, heading
+                    text, p_index, position, prior, own, set(context_terms), is_list, heading
                 )
                 sentence.section = passage.chunk.section
                 out.append(sentence)
         return out
+
+    def _cut(self, text: str, context: str) -> tuple[list[str], list[list[str]], frozenset[str]]:
+        """A passage's sentences, each one's tokens, and the tokens of its title and heading."""
+        texts = split_sentences(text)
+        if not texts:
+            return [], [], frozenset()
+        tokens = self.tokenize([*texts, context])
+        return texts, tokens[:-1], frozenset(tokens[-1])
 
     def _attach_similarity(self, question: str, sentences: list[Sentence], own: str = "") -> None:
         """Each sentence's cosine similarity to the question (vectors are normalised). For a

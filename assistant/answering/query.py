@@ -7,6 +7,7 @@ import difflib
 import functools
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 
 # Abbreviations practitioners type, with their expansions. Case-sensitive on purpose: "PA"
 # is a personal assistant, "pa" is not; plurals ("PAs", "DPs") are matched too.
@@ -177,7 +178,7 @@ def correct_spelling(
     return _WORD.sub(fix, text)
 
 
-def jaccard(a: set[str], b: set[str]) -> float:
+def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     """Overlap of two word sets (0 when either is empty): near-duplicate detection."""
     return len(a & b) / len(a | b) if a and b else 0.0
 

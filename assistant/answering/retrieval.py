@@ -3,6 +3,7 @@ filtered by topic and source type, with near-duplicate passages collapsed."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,12 @@ from ingest.vector_store import StoredChunk
 RRF_K = 60
 PREFER_FACTOR = 1.5
 _WORD = re.compile(r"[a-z0-9%£]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> frozenset[str]:
+    """A chunk's words, to tell near-duplicates apart (a chunk's text never changes)."""
+    return frozenset(_WORD.findall(text.lower()))
 
 
 @dataclass
@@ -129,7 +136,7 @@ class HybridRetriever:
         ranked = sorted(fused.items(), key=lambda item: item[1], reverse=True)
         passages: list[Passage] = []
         extra = 0
-        seen: list[set[str]] = []
+        seen: list[frozenset[str]] = []
         family: set[str] = set()  # the sibling documents, fixed once the top_k are in
         for cid, score in ranked:
             if cid not in known:
@@ -142,7 +149,7 @@ class HybridRetriever:
                 family = family or sibling_docs(passages, top_k)
                 if chunk.doc_id not in family:
                     continue
-            words = set(_WORD.findall(chunk.text.lower()))
+            words = _words(chunk.text)
             if any(jaccard(words, other) >= 0.8 for other in seen):
                 continue  # a near-duplicate of a better-ranked passage
             seen.append(words)

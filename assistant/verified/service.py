@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,6 +54,8 @@ SNIPPET_CHARS = 320
 #: How a question answered with a verified answer records what it cited: feedback on it is
 #: then counted against the verified answer (and moves no chunk's ranking).
 VERIFIED_PREFIX = "verified:"
+#: How long the active answers' questions are matched from memory before being read again.
+CANDIDATES_TTL_S = 2.0
 
 
 @dataclass
@@ -80,6 +83,8 @@ class VerifiedAnswers:
         self.index = index
         self.embed = embed
         self.tokenize = tokenize
+        #: the active answers' questions and when they were read (see _candidates)
+        self._cached: tuple[float, list[tuple[str, str, np.ndarray]]] | None = None
 
     # -- trainer operations -----------------------------------------------------------------
     def create(self, request: VerifiedAnswerCreate, verified_by: str) -> VerifiedAnswerInfo:
@@ -105,6 +110,7 @@ class VerifiedAnswers:
             )
             session.flush()
             self._store_questions(session, answer_id, questions)
+        self._forget()
         return self.get(answer_id)
 
     def all(self) -> list[VerifiedAnswerInfo]:
@@ -155,6 +161,7 @@ class VerifiedAnswers:
                 questions = [row.question, *(redact(q).text for q in patch.questions)]
                 self._store_questions(session, answer_id, _unique(questions))
             row.updated_at = dt.datetime.now(dt.UTC)
+        self._forget()
         if patch.status == "active":
             self.check_sources()  # reinstated while a source is still changed: suspended again
         return self.get(answer_id)
@@ -163,33 +170,61 @@ class VerifiedAnswers:
         with self._session() as session, session.begin():
             row = self._row(session, answer_id)
             session.delete(row)
+        self._forget()
 
     # -- answering ----------------------------------------------------------------------------
     def match(self, question: str) -> Match | None:
         """The active verified answer whose questions best match this (redacted) question,
         if any matches well enough and every document it cites is unchanged."""
+        for _ in range(2):  # a second time when the best one was retired since it was read
+            candidates = self._candidates()
+            if not candidates:
+                return None
+            asked = self._vector(question)
+            best: tuple[float, str] | None = None
+            for answer_id, text, stored in candidates:
+                score = self._score(question, asked, text, stored)
+                if score >= MATCH_THRESHOLD and (best is None or score > best[0]):
+                    best = (score, answer_id)
+            if best is None:
+                return None
+            score, answer_id = best
+            with self._session() as session:  # the answer as it is now, not as remembered
+                row = session.get(VerifiedAnswerRow, answer_id)
+                if row is not None and row.status == "active":
+                    if self._changed_sources(row):
+                        self.check_sources()
+                        return None
+                    return Match(self._info(session, row), round(score, 4))
+            self._forget()
+        return None
+
+    def _candidates(self) -> list[tuple[str, str, np.ndarray]]:
+        """(answer id, question, vector) for each question of an active answer, read again at
+        most every CANDIDATES_TTL_S (an answer another replica added is matched within that;
+        one retired, changed or suspended anywhere never is, since a match re-reads its row)
+        and after every change made here. Most questions then cost no read at all."""
+        cached = self._cached
+        if cached is not None and time.monotonic() - cached[0] < CANDIDATES_TTL_S:
+            return cached[1]
+        read_at = time.monotonic()
         with self._session() as session:
             rows = session.execute(
-                select(VerifiedQuestionRow, VerifiedAnswerRow)
+                select(
+                    VerifiedQuestionRow.answer_id,
+                    VerifiedQuestionRow.question,
+                    VerifiedQuestionRow.vector,
+                )
                 .join(VerifiedAnswerRow)
                 .where(VerifiedAnswerRow.status == "active")
             ).all()
-            if not rows:
-                return None
-            asked = self._vector(question)
-            best: tuple[float, VerifiedAnswerRow] | None = None
-            for q_row, a_row in rows:
-                stored = np.frombuffer(q_row.vector, dtype=np.float32)
-                score = self._score(question, asked, q_row.question, stored)
-                if score >= MATCH_THRESHOLD and (best is None or score > best[0]):
-                    best = (score, a_row)
-            if best is None:
-                return None
-            score, row = best
-            if self._changed_sources(row):
-                self.check_sources()
-                return None
-            return Match(self._info(session, row), round(score, 4))
+        candidates = [(a, q, np.frombuffer(v, dtype=np.float32)) for a, q, v in rows]
+        self._cached = (read_at, candidates)
+        return candidates
+
+    def _forget(self) -> None:
+        """The next match reads the active answers again (one was added, changed or retired)."""
+        self._cached = None
 
     def check_sources(self) -> int:
         """Suspend every active answer citing a document that has since changed or gone.
@@ -205,6 +240,8 @@ class VerifiedAnswers:
                     row.status, row.status_reason = "suspended", reason
                     row.updated_at = dt.datetime.now(dt.UTC)
                     suspended += 1
+        if suspended:
+            self._forget()
         return suspended
 
     # -- helpers --------------------------------------------------------------------------

@@ -10,7 +10,9 @@ import httpx
 import pytest
 import yaml
 
+from assistant.schemas import AskRequest
 from assistant.services import Signpost
+from assistant.verified import service as verified_service
 from tests.api.conftest import TRAINER, TRAINER_KEY
 from tests.conftest import REPO
 
@@ -163,3 +165,23 @@ async def test_a_not_helpful_verified_answer_goes_to_the_top_of_the_list(
 async def _notice_chunk(client: httpx.AsyncClient) -> str:
     found = (await client.post("/search", json={"query": "notice a PA gets", "top_k": 10})).json()
     return next(r["chunk_id"] for r in found["results"] if r["section"] == "Notice")
+
+
+async def test_another_replica_gives_a_new_answer_soon_and_a_retired_one_never(
+    client: httpx.AsyncClient, make_service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each replica matches from the active answers' questions it read last (read again at
+    most every CANDIDATES_TTL_S), and re-reads the matched answer before giving it."""
+    other = make_service()  # a second replica: the same database and index
+    assert other.answering.ask(AskRequest(question=GAP)).verified is None  # none yet
+    verified = await verify_the_gap(client)
+    monkeypatch.setattr(verified_service, "CANDIDATES_TTL_S", 0.0)  # its memory has expired
+    given = other.answering.ask(AskRequest(question=GAP)).verified
+    assert given is not None
+    assert given.answer_id == verified["answer_id"]
+    monkeypatch.setattr(verified_service, "CANDIDATES_TTL_S", 3600.0)  # remembered as active
+    retired = await client.patch(
+        f"/answers/{verified['answer_id']}", headers=TRAINER, json={"status": "retired"}
+    )
+    assert retired.status_code == 200, retired.text
+    assert other.answering.ask(AskRequest(question=GAP)).verified is None
