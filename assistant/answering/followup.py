@@ -232,6 +232,18 @@ def unknown_words_in(words: list[str], rarity: Rarity) -> list[str]:
     ]
 
 
+_THING_BACK = re.compile(r"\b(?:it|its|they|them|their)\b", re.I)
+
+
+def points_back(message: str) -> bool:
+    """The message cannot be read alone: it opens leaning on what came before ("and", "what
+    if"), or points at a thing said before ("it", "that", "one", "then", "they"). "Her" and
+    "she" are usually the client, whom a message can name on its own terms."""
+    return bool(
+        _LEANS_ON.search(message) or _POINTER.search(message) or _THING_BACK.search(message)
+    )
+
+
 def is_follow_up(message: str, own: list[tuple[str, str]]) -> bool:
     if _LEANS_ON.search(message) or _PRONOUN.search(_strip_client(message)):
         return True

@@ -10,7 +10,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from assistant.activity.log import ActivityLog, ConversationTurn
 from assistant.answering.compose import (
@@ -24,6 +24,7 @@ from assistant.answering.followup import (
     GENERIC,
     Resolution,
     leans_quietly,
+    points_back,
     resolve,
     subjects_of,
     unknown_words_in,
@@ -46,6 +47,7 @@ from assistant.safety.notices import (
 )
 from assistant.safety.redaction import Redaction, redact
 from assistant.schemas import (
+    MARKER,
     AskRequest,
     AskResponse,
     FeedbackRequest,
@@ -77,6 +79,10 @@ _WORD = re.compile(r"[A-Za-z][\w'-]*")
 # a follow-up that names this many things of its own, none of them in its answer, was
 # answered on the earlier turn's words alone
 OWN_WORDS_SHOWN = 3
+RARITIES_KEPT = 50_000  # words whose rarity is remembered (questions bring new ones)
+# the other reading of a message in a conversation is taken when its first sentence says this
+# much more of what the message asks (a share of its weighted words; see _better_reading)
+READING_MARGIN = 0.25
 SIBLING_SECTIONS = 3  # more sections of the best passage's document the answer may draw on
 LLM_FALLBACK_NOTICE = (
     "The language model did not answer in time, so this answer quotes the sources directly."
@@ -105,6 +111,8 @@ class AnsweringService:
         self.retriever = retriever
         self.composer = composer
         self.llm = llm
+        #: each word's rarity, for the term weights it was worked out from
+        self._rarities: tuple[Mapping[str, float], dict[str, float | None]] = ({}, {})
 
     # -- answering ------------------------------------------------------------------------
     def ask(
@@ -182,6 +190,9 @@ class AnsweringService:
                     # answered on the earlier turn's words alone: read the message alone
                     plain = resolve(redaction.text, [], self._rarity)
                     readings.append((plain, self._answer_query(plain.text)))
+                resolution, passages, composition = self._better_reading(
+                    redaction.text, turns, request, resolution, passages, composition
+                )
             if composition.answered and self.llm is not None and verified is None:
                 composition = self._with_llm(
                     resolution.interpreted_as or redaction.text, passages, composition
@@ -193,28 +204,31 @@ class AnsweringService:
         if passages and not scoped:
             composition.answer = OUT_OF_SCOPE_MESSAGE
         cited = list(dict.fromkeys(c.doc_id for c in composition.citations))
-        self.activity.add_turn(
-            conversation_id,
-            redaction.text,
-            interpreted_as=resolution.interpreted_as,
-            subjects=resolution.subjects,
-            cited_doc_ids=cited,
-            answered=composition.answered,
-            new=request.conversation_id is None,
-        )
-        if record:
-            self.activity.record_question(
-                question_id,
+        with self.activity.writing() as conn:  # the turn and the question: one commit
+            self.activity.add_turn(
+                conversation_id,
                 redaction.text,
-                answered=composition.answered,
-                confidence=composition.confidence,
+                interpreted_as=resolution.interpreted_as,
+                subjects=resolution.subjects,
                 cited_doc_ids=cited,
-                surface=surface,
-                in_scope=scoped,
-                cited_chunk_ids=[f"{VERIFIED_PREFIX}{verified.answer_id}"]
-                if verified
-                else composition.cited_chunk_ids,
+                answered=composition.answered,
+                new=request.conversation_id is None,
+                conn=conn,
             )
+            if record:
+                self.activity.record_question(
+                    question_id,
+                    redaction.text,
+                    answered=composition.answered,
+                    confidence=composition.confidence,
+                    cited_doc_ids=cited,
+                    surface=surface,
+                    in_scope=scoped,
+                    cited_chunk_ids=[f"{VERIFIED_PREFIX}{verified.answer_id}"]
+                    if verified
+                    else composition.cited_chunk_ids,
+                    conn=conn,
+                )
         logger.info(
             "answered question",
             extra={
@@ -316,6 +330,61 @@ class AnsweringService:
         generic = self._generic_terms
         return len(message - generic) >= OWN_WORDS_SHOWN and not (searched - generic) & answer
 
+    def _better_reading(
+        self,
+        own: str,
+        turns: list[ConversationTurn],
+        request: AskRequest,
+        reading: Resolution,
+        passages: list[Passage],
+        composition: Composition,
+    ) -> tuple[Resolution, list[Passage], Composition]:
+        """A message in a conversation can be read alone or with what the conversation
+        carries, and the rules above pick one. The other reading is answered too, and taken
+        instead when its first sentence says clearly more of what the message itself asks
+        (READING_MARGIN of the message's weighted words): "can the PA opt out?" after a
+        pension question names a PA, so the rules read it alone and it was answered with DBS
+        checks; "who covers her shifts meanwhile?" after sick pay leans on "her", so it was read
+        with sick pay and led with its rate."""
+        if not turns:
+            return reading, passages, composition
+        if reading.interpreted_as is None:
+            other = resolve(own, turns, self._rarity, lean=True)
+            if other.interpreted_as is None:
+                return reading, passages, composition
+        elif points_back(own) or not self._says_enough(own):
+            return reading, passages, composition  # "who pays for it?" cannot be read alone
+        else:
+            other = resolve(own, [], self._rarity)
+        other_passages, answer = self._answer(
+            self._answer_query(other.text), other, own, request, self._prior(turns, other, own)
+        )
+        if answer.answered and self._fit(own, answer) > self._fit(own, composition) + (
+            READING_MARGIN
+        ):
+            return other, other_passages, answer
+        return reading, passages, composition
+
+    def _says_enough(self, own: str) -> bool:
+        """The message has OWN_WORDS_SHOWN words of its own that say what it is about."""
+        words = set(self.composer.tokenize([own])[0]) - self._generic_terms
+        return len(words) >= OWN_WORDS_SHOWN
+
+    def _fit(self, own: str, composition: Composition) -> float:
+        """How much of what the message asks an answer's first sentence says: the share of
+        the message's words (and of what its phrases also search), each weighted by how rare
+        it is in the knowledge base, found in that sentence; 0 for no answer."""
+        if not composition.answered:
+            return 0.0
+        lead = MARKER.split(composition.answer, maxsplit=1)[0]
+        asked, said = self.composer.tokenize([f"{own} {expand_query(own)}", lead])
+        wanted = set(asked) - self._generic_terms
+        weights = self.composer.term_weights() if self.composer.term_weights else {}
+        rarest = max(weights.values(), default=1.0)
+        total = sum(weights.get(t, rarest) for t in wanted)
+        found = sum(weights.get(t, rarest) for t in wanted & set(said))
+        return found / total if total else 0.0
+
     @functools.cached_property
     def _generic_terms(self) -> set[str]:
         """GENERIC's words as the index tokenises them (the tokenizer never changes)."""
@@ -358,11 +427,23 @@ class AnsweringService:
         tokenizer drops, such as "what"), None when the index never saw it: which of a
         question's words are worth carrying to a follow-up, and which are new to it."""
         weights = self.composer.term_weights() if self.composer.term_weights else {}
-        tokens = self.composer.tokenize([word])[0]
-        if not tokens or not weights:
-            return 0.0
-        values = [weights.get(t) for t in tokens]
-        return None if any(v is None for v in values) else min(v for v in values if v is not None)
+        if self._rarities[0] is not weights or len(self._rarities[1]) > RARITIES_KEPT:
+            self._rarities = (weights, {})  # the index changed (its words' weights too), or full
+        known = self._rarities[1]
+        if word not in known:
+            tokens = self.composer.tokenize([word])[0]
+            values = [weights.get(t) for t in tokens]
+            known[word] = (
+                0.0
+                if not tokens or not weights
+                else None
+                if any(v is None for v in values)
+                else min(v for v in values if v is not None)
+            )
+            if known[word] is None and len(word) > 3 and word[-1] in "sS":
+                # a plural the stemmer cuts apart ("sleep-ins": "sleep", "in") is its singular
+                known[word] = self._rarity(word[:-1])
+        return known[word]
 
     def warm_up(self) -> None:
         """Load the model, the lexical index and the chunks now rather than on the first
