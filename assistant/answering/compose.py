@@ -69,7 +69,7 @@ _DEFINE_QUESTION = re.compile(
 )
 _LIST_QUESTION = re.compile(
     r"^\s*(?:what|which)\s+(?:are|were)\b|\b(?:list|principles|steps|types|signs|options|"
-    r"conditions|include|examples)\b",
+    r"conditions|include|examples)\b|\bcounts? as\b",
     re.I,
 )
 # "how long" and "how often" are answered by a stretch of time ("six to eight weeks", "every

@@ -1,6 +1,7 @@
-"""A message in a conversation has two readings, alone and with what the conversation carries;
-the one whose first sentence says more of what the message asks is answered (over HTTP, with
-the real index of the curated notes the conversations are about)."""
+"""Answers over HTTP from the real index of the whole curated knowledge base: what a
+practitioner reads first. A message in a conversation has two readings, alone and with what
+the conversation carries; the one whose first sentence says more of what the message asks is
+answered."""
 
 from __future__ import annotations
 
@@ -105,3 +106,11 @@ async def test_a_hyphenated_plural_is_a_word_the_knowledge_base_knows(
     assert second["answered"]
     assert "sleep-in" in lead(second)
     assert "minimum wage" in (second["interpreted_as"] or "")
+
+
+async def test_who_counts_as_is_answered_with_the_list(client: httpx.AsyncClient) -> None:
+    """'What counts as a close relative?' was led by the rule about close relatives, and the
+    list of who they are, under the heading 'Who counts as a close relative', never shown."""
+    (answer,) = await converse(client, "what counts as a close relative for direct payments?")
+    assert "civil partner" in lead(answer)
+    assert "grandparent" in lead(answer)
