@@ -125,7 +125,8 @@ _COMPARED = re.compile(r"\bdifference between (.+?) and (.+?)(?:[?.!]|$)", re.I)
 # "what is the National Living Wage?" asks for an amount, not a definition
 _AMOUNT_QUESTION = re.compile(
     r"^\s*what(?:'s| is| are| was| were)\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}?(?:wages?|rates?|"
-    r"costs?|prices?|fees?|charges?|allowance|limit|threshold|contributions?|amount|salary)\b",
+    r"costs?|prices?|fees?|charges?|allowance|limit|threshold|contributions?|amount|salary|"
+    r"fines?|penalt(?:y|ies))\b",
     re.I,
 )
 # curriculum material answers questions about training practitioners, not about practice
@@ -203,6 +204,7 @@ BACKGROUND_WEIGHT = 0.1
 OWN_MEANING = 0.5
 CURRICULUM_ASIDE = 0.1  # 0.1 and 0.2 gave the same tuning figures
 WHO_SAID_BONUS = 0.3
+LEAD_WITH_BONUS = 0.25  # for each part of what the caller needs first (compose's lead_with)
 SAID_BONUS = 0.1  # not tuned: no tuning question moves between 0.1 and 0.2
 YEAR_MATCH = 0.1  # a source of the year the question names ("the 2013 survey")
 HEADING_WEIGHT = 0.1  # how much a section heading's closeness to the question adds
@@ -324,11 +326,14 @@ class ExtractiveComposer:
         background: str = "",
         own: str = "",
         continuing: Collection[str] = (),
+        lead_with: re.Pattern[str] | None = None,
     ) -> Composition:
         """The extractive answer. `require_evidence=False` answers from the passages given
         even when they are only loosely related (the safeguarding route). `background` is
         the part of `question` carried over from an earlier turn of a conversation: its words
-        count for less than those of the message itself (`own`)."""
+        count for less than those of the message itself (`own`). Sentences matching
+        `lead_with` come first, those with more of its distinct parts sooner (the safeguarding
+        route: 999, a safeguarding concern, section 42)."""
         if not passages:
             return Composition(ABSTAIN_MESSAGE, False, 0.0, [])
         q_terms = set(self.tokenize([question])[0])
@@ -366,6 +371,9 @@ class ExtractiveComposer:
                 s.score += SAID_BONUS
             elif "who said" in kinds and _REPORTED.search(s.text):
                 s.score += WHO_SAID_BONUS  # as a figure for "how many": what the question wants
+            if lead_with is not None:  # the more of it a sentence gives, the sooner it comes
+                found = {m.group(0).lower() for m in lead_with.finditer(s.text)}
+                s.score += LEAD_WITH_BONUS * len(found)
             s.contradicts = clashes(s.text)
             if s.contradicts:
                 s.score -= CONTRADICTION_PENALTY  # never lead with the other case's rule

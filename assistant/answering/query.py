@@ -39,6 +39,8 @@ ABBREVIATIONS: dict[str, str] = {
 PHRASES: dict[str, str] = {
     r"\bday one\b|\bday-one\b|\bfrom the start\b": "first day",
     r"\bcompulsory\b|\bmandatory\b|\bobliged\b": "legal requirement",
+    r"\b(?:the|a|any) fines?\b|\bfined\b": "penalty",
+    r"\bpenalt(?:y|ies)\b": "fined",
     r"\bsack(?:ed|ing)?\b|\bfire[ds]?\b|\blet (?:her|him|them) go\b": "dismiss notice",
     r"\bstop(?:ped|ping|s)?\b": "end",
     r"\bpa(?:y|ys|ying|id) in(?:to)?\b|\bput (?:in|into|aside)\b": "contribution",

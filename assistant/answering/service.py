@@ -69,6 +69,8 @@ SAFEGUARDING_QUERY = (
     "someone at risk now: call 999 in an emergency, raise a safeguarding concern, "
     "section 42 enquiry, what the person wants"
 )
+#: A sentence that gives the route itself: an answer to someone at risk leads with one.
+SAFEGUARDING_ROUTE = re.compile(r"\b999\b|safeguarding concern|section 42\b", re.I)
 #: A name found in at most this many passages is rare: matched exactly, it is evidence.
 RARE_NAME_CHUNKS = 3
 # a message with this many words the index never saw (and no more known ones) is refused
@@ -470,6 +472,7 @@ class AnsweringService:
             require_evidence=False,
             background=" ".join(resolution.carried),
             own=f"{own} {SAFEGUARDING_QUERY}",
+            lead_with=SAFEGUARDING_ROUTE,
         )
 
     def _naming(self, question: str, passages: list[Passage]) -> list[Passage]:

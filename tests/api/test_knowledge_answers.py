@@ -114,3 +114,30 @@ async def test_who_counts_as_is_answered_with_the_list(client: httpx.AsyncClient
     (answer,) = await converse(client, "what counts as a close relative for direct payments?")
     assert "civil partner" in lead(answer)
     assert "grandparent" in lead(answer)
+
+
+async def test_someone_at_risk_in_a_conversation_gets_the_route_first(
+    client: httpx.AsyncClient,
+) -> None:
+    """A follow-up that describes someone at risk is answered with what to do now (999, a
+    safeguarding concern, the section 42 enquiry): it had been led by the ways to protect a
+    direct payment's money, or by a practice point alone."""
+    _, second = await converse(
+        client,
+        "what are the signs of financial abuse with a DP?",
+        "her PA keeps her bank card and she seems scared of him",
+    )
+    assert any("safeguarding" in notice for notice in second["notices"])
+    assert "999" in lead(second)
+    assert "safeguarding concern" in lead(second)
+    assert "section 42" in second["answer"]
+
+
+async def test_a_fine_is_answered_with_its_figure(client: httpx.AsyncClient) -> None:
+    """'What's the fine?' wants the penalty's amount, and the source calls it a penalty."""
+    _, second = await converse(
+        client,
+        "does my client need to check her new PA's right to work?",
+        "what's the fine if she doesn't?",
+    )
+    assert "£45,000" in lead(second)
