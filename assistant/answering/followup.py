@@ -16,6 +16,7 @@ yes?") is read with the conversation first, and alone only when that finds no an
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -159,6 +160,12 @@ class Resolution:
 
 def subjects_of(text: str) -> list[tuple[str, str]]:
     """(kind, phrase) for each subject the text names, in table order, without repeats."""
+    return list(_subjects_of(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _subjects_of(text: str) -> tuple[tuple[str, str], ...]:
+    """subjects_of, remembered: an answer reads the same texts' subjects several times."""
     found: list[tuple[str, str]] = []
     for kind, pattern, phrase in _COMPILED:
         if pattern.search(text) and (kind, phrase) not in found:
@@ -167,7 +174,7 @@ def subjects_of(text: str) -> list[tuple[str, str]]:
                 continue
             found.append((kind, phrase))
     found += [("year", year) for year in dict.fromkeys(_YEAR.findall(text))]
-    return found
+    return tuple(found)
 
 
 def keywords_of(text: str, rarity: Rarity | None, subjects: list[tuple[str, str]]) -> list[str]:

@@ -115,6 +115,8 @@ class AnsweringService:
         self.llm = llm
         #: each word's rarity, for the term weights it was worked out from
         self._rarities: tuple[Mapping[str, float], dict[str, float | None]] = ({}, {})
+        #: each text's retrieval query, for the vocabulary it was corrected against
+        self._queries: tuple[frozenset[str], dict[str, str]] = (frozenset(), {})
 
     # -- answering ------------------------------------------------------------------------
     def ask(
@@ -545,13 +547,20 @@ class AnsweringService:
         return generated
 
     def _query(self, text: str) -> str:
-        """The retrieval query: abbreviations expanded, typos corrected."""
-        return correct_spelling(
-            expand_query(text),
-            self.index.vocabulary(),
-            self.retriever.embedder.dictionary,
-            known=lambda word: bool(self._rarity(word)),
-        )
+        """The retrieval query: abbreviations expanded, typos corrected (remembered for the
+        index's vocabulary: an answer asks it of the same message more than once)."""
+        vocabulary = self.index.vocabulary()
+        if self._queries[0] is not vocabulary or len(self._queries[1]) > RARITIES_KEPT:
+            self._queries = (vocabulary, {})
+        done = self._queries[1]
+        if text not in done:
+            done[text] = correct_spelling(
+                expand_query(text),
+                vocabulary,
+                self.retriever.embedder.dictionary,
+                known=lambda word: bool(self._rarity(word)),
+            )
+        return done[text]
 
     def _answer_query(self, text: str) -> str:
         """The retrieval query for an answer: `_query`, plus the words of the condition a rule

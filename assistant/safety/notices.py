@@ -88,6 +88,12 @@ def _gazetteer() -> tuple[dict[tuple[str, ...], str], int]:
 
 def nations_named(text: str) -> list[str]:
     """The UK nations other than England that a text names, directly or by a place in them."""
+    return list(_nations_named(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _nations_named(text: str) -> tuple[str, ...]:
+    """nations_named, remembered: an answer asks it of the same texts several times."""
     places, longest = _gazetteer()
     words = _words(text)
     named: list[str] = []
@@ -98,7 +104,7 @@ def nations_named(text: str) -> list[str]:
                 if nation not in named:
                     named.append(nation)
                 break
-    return named
+    return tuple(named)
 
 
 def safeguarding_notice(question: str) -> str | None:
