@@ -71,7 +71,8 @@ PHRASES: dict[str, str] = {
     r"\b(?:1[3-9]|20)[- ]years?[- ]olds?\b|\b\w+\)?(?:'s| is| are) (?:1[3-9]|20)\b(?! ?(?:hours?|"
     r"weeks?|days?|months?|%|per))|"
     r"\baged (?:1[3-9]|20)\b": "age rate minimum wage under-18s",
-    r"\btoo old\b|\b(?:an? )?(?:upper |maximum )?age limit\b|\b(?:is|she's|he's|aged) "
+    r"\btoo old\b|\bolder (?:people|adults|person)\b|\belderly\b|"
+    r"\b(?:an? )?(?:upper |maximum )?age limit\b|\b(?:is|she's|he's|aged) "
     r"(?:6[5-9]|[7-9]\d|1[01]\d)\b": "aged 65 and over who can have one",
     # what practitioners say about a person, for what the sources call it
     r"\bhusband\b|\bwife\b": "spouse close relative",

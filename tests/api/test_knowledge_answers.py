@@ -141,3 +141,12 @@ async def test_a_fine_is_answered_with_its_figure(client: httpx.AsyncClient) -> 
         "what's the fine if she doesn't?",
     )
     assert "£45,000" in lead(second)
+
+
+async def test_older_people_are_what_the_sources_call_aged_65_and_over(
+    client: httpx.AsyncClient,
+) -> None:
+    _, second = await converse(
+        client, "when did direct payments become law?", "and when were older people included?"
+    )
+    assert "65 and over" in lead(second)
