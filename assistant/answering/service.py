@@ -352,6 +352,9 @@ class AnsweringService:
         with sick pay and led with its rate."""
         if not turns:
             return reading, passages, composition
+        fit = self._fit(own, composition)
+        if fit + READING_MARGIN >= 1.0:  # no other reading can say clearly more
+            return reading, passages, composition
         if reading.interpreted_as is None:
             other = resolve(own, turns, self._rarity, lean=True)
             if other.interpreted_as is None:
@@ -363,9 +366,7 @@ class AnsweringService:
         other_passages, answer = self._answer(
             self._answer_query(other.text), other, own, request, self._prior(turns, other, own)
         )
-        if answer.answered and self._fit(own, answer) > self._fit(own, composition) + (
-            READING_MARGIN
-        ):
+        if answer.answered and self._fit(own, answer) > fit + READING_MARGIN:
             return other, other_passages, answer
         return reading, passages, composition
 
