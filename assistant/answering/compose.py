@@ -69,7 +69,8 @@ _DEFINE_QUESTION = re.compile(
 )
 _LIST_QUESTION = re.compile(
     r"^\s*(?:what|which)\s+(?:are|were)\b|\b(?:list|principles|steps|types|signs|options|"
-    r"conditions|include|examples)\b|\bcounts? as\b",
+    r"conditions|include|examples)\b|\bcounts? as\b|"
+    r"\bwhat (?:should|must|do|does) (?:I|we|they|you|she|he|it) (?:check|look (?:at|for)|ask)\b",
     re.I,
 )
 # "how long" and "how often" are answered by a stretch of time ("six to eight weeks", "every

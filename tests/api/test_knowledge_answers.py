@@ -150,3 +150,10 @@ async def test_older_people_are_what_the_sources_call_aged_65_and_over(
         client, "when did direct payments become law?", "and when were older people included?"
     )
     assert "65 and over" in lead(second)
+
+
+async def test_what_to_check_is_answered_with_the_list(client: httpx.AsyncClient) -> None:
+    """'What should I check at a review?' asks for what a review looks at; it had been
+    answered with when to book one."""
+    (answer,) = await converse(client, "what should I check at a 6 month DP review?")
+    assert "still meeting the needs" in lead(answer)
