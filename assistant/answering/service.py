@@ -81,7 +81,7 @@ _WORD = re.compile(r"[A-Za-z][\w'-]*")
 # a follow-up that names this many things of its own, none of them in its answer, was
 # answered on the earlier turn's words alone
 OWN_WORDS_SHOWN = 3
-RARITIES_KEPT = 50_000  # words whose rarity is remembered (questions bring new ones)
+REMEMBERED = 50_000  # words' rarities and texts' queries kept (questions bring new ones)
 # the other reading of a message in a conversation is taken when its first sentence says this
 # much more of what the message asks (a share of its weighted words; see _better_reading)
 READING_MARGIN = 0.25
@@ -432,7 +432,7 @@ class AnsweringService:
         tokenizer drops, such as "what"), None when the index never saw it: which of a
         question's words are worth carrying to a follow-up, and which are new to it."""
         weights = self.composer.term_weights() if self.composer.term_weights else {}
-        if self._rarities[0] is not weights or len(self._rarities[1]) > RARITIES_KEPT:
+        if self._rarities[0] is not weights or len(self._rarities[1]) > REMEMBERED:
             self._rarities = (weights, {})  # the index changed (its words' weights too), or full
         known = self._rarities[1]
         if word not in known:
@@ -551,7 +551,7 @@ class AnsweringService:
         """The retrieval query: abbreviations expanded, typos corrected (remembered for the
         index's vocabulary: an answer asks it of the same message more than once)."""
         vocabulary = self.index.vocabulary()
-        if self._queries[0] is not vocabulary or len(self._queries[1]) > RARITIES_KEPT:
+        if self._queries[0] is not vocabulary or len(self._queries[1]) > REMEMBERED:
             self._queries = (vocabulary, {})
         done = self._queries[1]
         if text not in done:

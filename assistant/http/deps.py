@@ -15,8 +15,8 @@ from assistant.security.ratelimit import retry_after
 from assistant.services import Signpost
 
 
-# The dependencies are `async def`: none of them waits on anything, and a plain `def` one is
-# run in the thread pool, a hop that cost more than the rest of the check (signpost bench).
+# The dependencies are `async def`: none of them waits on anything, and FastAPI runs a plain
+# `def` one in the thread pool, a hop to another thread and back for each, on every request.
 async def get_service(request: Request) -> Signpost:
     return request.app.state.service
 
