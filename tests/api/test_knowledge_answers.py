@@ -157,3 +157,13 @@ async def test_what_to_check_is_answered_with_the_list(client: httpx.AsyncClient
     answered with when to book one."""
     (answer,) = await converse(client, "what should I check at a 6 month DP review?")
     assert "still meeting the needs" in lead(answer)
+
+
+async def test_a_payslip_question_is_answered_with_the_right_to_one(
+    client: httpx.AsyncClient,
+) -> None:
+    """The knowledge base had the payslip duty only as one item of a long PAYE sentence, and
+    'is the PA entitled to a payslip?' was led by holiday and sick pay."""
+    (answer,) = await converse(client, "is the PA entitled to a payslip?")
+    assert "entitled to a payslip" in lead(answer)
+    assert answer["citations"][0]["doc_id"] == "pa-hmrc-paye-national-insurance"
