@@ -172,10 +172,15 @@ async def test_a_payslip_question_is_answered_with_the_right_to_one(
 async def test_cash_and_cleaners_are_answered_from_the_notes_that_now_cover_them(
     client: httpx.AsyncClient,
 ) -> None:
-    """Two questions the knowledge base had no sentence for: each had been answered with
-    something else (holiday entitlement; the list of what a direct payment cannot pay for)."""
+    """Three questions the knowledge base had no sentence for: each had been answered with
+    something else (holiday entitlement; the list of what a direct payment cannot pay for; the
+    authorised person's conditions)."""
     (cash,) = await converse(client, "can my client pay her PA in cash each week?")
     assert "cash is lawful" in lead(cash)
     assert "PAYE" in lead(cash)
     (cleaner,) = await converse(client, "can a direct payment pay for a cleaner?")
     assert "can pay for a cleaner" in lead(cleaner)
+    (capacity,) = await converse(
+        client, "who decides whether my client has capacity to manage a DP?"
+    )
+    assert "council's practitioner" in lead(capacity)
