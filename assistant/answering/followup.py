@@ -126,6 +126,12 @@ GENERIC = frozenset({
     "happens", "happened", "happening", "mean", "means", "work", "works", "right", "now",
     "today", "sort", "sorts",
     "kind", "kinds", "type", "types", "yes", "ok", "okay", "sure", "maybe",
+    # numbers and words of manner or time, which carried over made a follow-up read oddly
+    # ("... for her daughter (PA, paying, two, away)?")
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "new", "old",
+    "away", "back", "though", "without", "every", "really", "just", "even", "ever", "done",
+    "came", "come", "going", "says", "thought", "felt", "knew", "saw", "taken", "round",
+    "specifically", "already", "soon", "later",
 })
 # fmt: on
 KEYWORD_RARITY = 2.5  # a word in fewer than about a tenth of the passages (BM25's idf)

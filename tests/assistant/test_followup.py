@@ -159,3 +159,17 @@ def test_a_message_may_lean_on_the_conversation_without_saying_so(
         read = resolve(message, DAUGHTER, rarity, lean=True)
         assert read.interpreted_as is not None
         assert "daughter" in read.carried
+
+
+def test_numbers_and_words_of_manner_are_never_carried() -> None:
+    """'lives two streets away' says where the daughter lives, not what the question is about:
+    carried over, 'two' and 'away' made the follow-up read '... for her daughter (PA, paying,
+    two, away)?'."""
+    rare = {"streets": 4.0, "two": 3.1, "away": 3.4}
+    daughter = resolve(
+        "my client's daughter lives two streets away - can she be paid as a PA?",
+        [],
+        lambda word: rare.get(word.lower(), _rarity(word)),
+    )
+    assert "streets" in daughter.subjects
+    assert not {"two", "away"} & set(daughter.subjects)
