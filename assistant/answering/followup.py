@@ -130,7 +130,7 @@ GENERIC = frozenset({
     # ("... for her daughter (PA, paying, two, away)?")
     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "new", "old",
     "away", "back", "though", "without", "every", "really", "just", "even", "ever", "done",
-    "came", "come", "going", "says", "thought", "felt", "knew", "saw", "taken", "round",
+    "came", "going", "says", "thought", "felt", "knew", "saw", "taken", "round",
     "specifically", "already", "soon", "later",
 })
 # fmt: on
