@@ -280,6 +280,16 @@ class ExtractiveComposer:
         #: never changes (a new version is a new chunk), so each is cut and tokenised once
         self._units = functools.lru_cache(maxsize=UNITS_CACHED)(self._cut)
 
+    def weights_of(self, terms: Collection[str]) -> dict[str, float]:
+        """How much each of these words says (IDF over the index), a word the index never saw
+        weighing as much as the rarest; empty without term weights. The question's words only,
+        so each sentence's overlap is not computed over the whole vocabulary."""
+        index_weights = self.term_weights() if self.term_weights else {}
+        if not index_weights:
+            return {}
+        rarest = max(index_weights.values(), default=1.0)
+        return {t: index_weights.get(t, rarest) for t in terms}
+
     def enough_evidence(
         self, passages: list[Passage], coverage: float, continuing: Collection[str] = ()
     ) -> bool:
@@ -340,11 +350,7 @@ class ExtractiveComposer:
         q_terms = set(self.tokenize([question])[0])
         sentences = self._candidates(passages)
         kinds = question_kinds(question)
-        index_weights = self.term_weights() if self.term_weights else {}
-        # the question's words only (a word the index never saw weighs as much as the rarest),
-        # so each sentence's overlap is not computed over the whole vocabulary
-        rarest = max(index_weights.values(), default=1.0)
-        weights = {t: index_weights.get(t, rarest) for t in q_terms} if index_weights else {}
+        weights = self.weights_of(q_terms)
         carried: set[str] = set()
         if background:
             carried = set(self.tokenize([background])[0]) - set(self.tokenize([own])[0])

@@ -328,11 +328,9 @@ class AnsweringService:
         if not reading.carried:
             return False
         # with what the message's phrases also search ("backs it up": legal basis, section)
-        message, searched, answer = map(
-            set, self.composer.tokenize([own, expand_query(own), composition.answer])
-        )
+        searched, answer = map(set, self.composer.tokenize([expand_query(own), composition.answer]))
         generic = self._generic_terms
-        return len(message - generic) >= OWN_WORDS_SHOWN and not (searched - generic) & answer
+        return self._says_enough(own) and not (searched - generic) & answer
 
     def _better_reading(
         self,
@@ -384,10 +382,10 @@ class AnsweringService:
         lead = MARKER.split(composition.answer, maxsplit=1)[0]
         asked, said = self.composer.tokenize([f"{own} {expand_query(own)}", lead])
         wanted = set(asked) - self._generic_terms
-        weights = self.composer.term_weights() if self.composer.term_weights else {}
-        rarest = max(weights.values(), default=1.0)
-        total = sum(weights.get(t, rarest) for t in wanted)
-        found = sum(weights.get(t, rarest) for t in wanted & set(said))
+        weights = self.composer.weights_of(wanted) or dict.fromkeys(wanted, 1.0)
+        total = sum(weights.values())
+        lead_terms = set(said)
+        found = sum(w for t, w in weights.items() if t in lead_terms)
         return found / total if total else 0.0
 
     @functools.cached_property
