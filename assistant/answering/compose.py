@@ -313,12 +313,15 @@ class ExtractiveComposer:
         coverage: float,
         lead: Sentence | None = None,
         margin: float = 0.0,
+        rarest: str | None = None,
     ) -> float:
         """How far to trust the answer. Without a lead (abstaining), how close the best passage
         is. With one: that, plus how much of the question the lead sentence itself contains
         (words weighted by rarity), plus how clearly the lead beats every sentence of the other
-        passages. Measured on the tuning part: similarity alone did not separate right leads
-        from wrong ones (generic sentences are close to everything); the last two do."""
+        passages, plus whether it holds the rarest word the message asks (`rarest`: "Cornwall"
+        in "what happened in R(B) v Cornwall?"). Measured on the tuning part: similarity alone
+        did not separate right leads from wrong ones (generic sentences are close to
+        everything); the other three do."""
         if not passages:
             return 0.0
         top = max(p.similarity for p in passages[:3])
@@ -326,7 +329,10 @@ class ExtractiveComposer:
         if lead is None:
             return round(min(1.0, 0.75 * semantic + 0.25 * coverage), 4)
         decisive = _scale(margin, -0.1, 0.4)
-        return round(0.3 * semantic + 0.35 * min(1.0, lead.overlap) + 0.35 * decisive, 4)
+        named = 1.0 if rarest is None or rarest in lead.terms else 0.0
+        return round(
+            0.2 * semantic + 0.3 * min(1.0, lead.overlap) + 0.35 * decisive + 0.15 * named, 4
+        )
 
     def compose(
         self,
@@ -403,7 +409,8 @@ class ExtractiveComposer:
         lead = max(chosen, key=lambda c: c.score)
         rivals = [x.score for x in sentences if x.passage != lead.passage]
         margin = lead.score - max(rivals, default=0.0)
-        confidence = self.confidence(passages, best_overlap, lead, margin)
+        rarest = max(asked & set(weights), key=lambda t: (weights[t], t), default=None)
+        confidence = self.confidence(passages, best_overlap, lead, margin, rarest)
         return Composition(answer, True, confidence, citations, cited_chunk_ids=chunk_ids)
 
     # -- steps --------------------------------------------------------------------------
