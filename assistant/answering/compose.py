@@ -355,7 +355,9 @@ class ExtractiveComposer:
             return Composition(ABSTAIN_MESSAGE, False, 0.0, [])
         q_terms = set(self.tokenize([question])[0])
         sentences = self._candidates(passages)
-        kinds = question_kinds(question)
+        # what the message asks ("and if the council says no?"), not the words it carries
+        # ("conditions" would make it a list question)
+        kinds = question_kinds(own if background and own else question)
         weights = self.weights_of(q_terms)
         carried: set[str] = set()
         if background:

@@ -228,7 +228,8 @@ def unknown_words(text: str, rarity: Rarity | None) -> list[str]:
     qualifies?" names nothing new)."""
     if rarity is None:
         return []
-    return unknown_words_in(_NAMED_THING.findall(text), rarity)
+    words = unknown_words_in(_NAMED_THING.findall(text), rarity)
+    return [w for w in words if not subjects_of(w)]  # "her mum": a person the sources call parent
 
 
 def _bare(word: str) -> str:

@@ -53,6 +53,8 @@ PHRASES: dict[str, str] = {
     r"\brefuse to (?:join|be enrolled)\b|\b(?:not|n't) want to (?:join|be enrolled)\b|"
     r"\bleave the pension\b": "opt out",
     r"\b(?:no|without a?|any) reasons?\b|\bdidn't (?:give|say) why\b": "written reasons",
+    r"\bsa(?:y|ys|id) no\b|\bturn(?:s|ed)? (?:it |her |him |them )?down\b|\brejecte?d?s?\b|"
+    r"\bwon't (?:agree|allow)\b": "refused",
     r"\bexpire[sd]?\b|\bout of date\b|\bhow long does a DBS\b": "snapshot",
     r"£\s?\d+(?:\.\d+)? (?:an|per|a) hour\b|\bhourly rate\b": "minimum wage National Living Wage",
     r"\bwhat (?:happens|will happen) to (?:her|his|their|the) (?:PAs?|personal assistants?|"

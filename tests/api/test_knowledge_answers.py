@@ -184,3 +184,19 @@ async def test_cash_and_cleaners_are_answered_from_the_notes_that_now_cover_them
         client, "who decides whether my client has capacity to manage a DP?"
     )
     assert "council's practitioner" in lead(capacity)
+
+
+async def test_a_refusal_asked_in_other_words_is_answered_with_the_refusal_rule(
+    client: httpx.AsyncClient,
+) -> None:
+    """'and if the council says no?' after the conditions for a direct payment: the carried
+    word 'conditions' made it a list question, so the list of conditions led again; the
+    message's own words decide what kind of question it is, and 'says no' searches 'refused'."""
+    _, _, third = await converse(
+        client,
+        "can someone on a drug treatment order get a direct payment?",
+        "what are the other conditions?",
+        "and if the council says no?",
+    )
+    assert third["answered"]
+    assert "written reasons" in lead(third)

@@ -131,6 +131,22 @@ def test_a_follow_up_with_a_word_the_knowledge_base_never_saw_is_read_alone() ->
     assert read.text == "and what about a licence for her dog?"
 
 
+def test_a_person_the_sources_call_otherwise_is_no_unknown_word() -> None:
+    """ "mum" is never in the knowledge base ("parent" is), but it names a person the rules
+    know: the follow-up is read with the carers' question, not alone."""
+    carer = _after_with_words("What can a carer's direct payment pay for?")
+
+    def never_saw_mum(word: str) -> float | None:
+        return None if word.lower() == "mum" else _rarity(word)
+
+    read = resolve("and what about care for her mum while she has a break?", carer, never_saw_mum)
+    assert read.interpreted_as is not None
+    assert "direct payment" in read.carried
+    # a word that names no known person still reads the message alone
+    dog = resolve("and what about a licence for her dog?", carer, never_saw_mum)
+    assert dog.interpreted_as is None
+
+
 def test_an_unknown_word_that_names_nothing_does_not_end_the_conversation() -> None:
     pension = _after_with_words("Does my client have to put her PA in a pension?")
     read = resolve("and if nobody qualifies?", pension, _rarity)
