@@ -132,6 +132,9 @@ GENERIC = frozenset({
     "away", "back", "though", "without", "every", "really", "just", "even", "ever", "done",
     "came", "going", "says", "thought", "felt", "knew", "saw", "taken", "round",
     "specifically", "already", "soon", "later",
+    # words that say how, not what ("... (PA, contingency, goes)?", "(2009, basw, like)")
+    "goes", "go", "went", "anything", "something", "everything", "like", "instead", "else",
+    "whether",
 })
 # fmt: on
 KEYWORD_RARITY = 2.5  # a word in fewer than about a tenth of the passages (BM25's idf)

@@ -200,3 +200,16 @@ async def test_a_refusal_asked_in_other_words_is_answered_with_the_refusal_rule(
     )
     assert third["answered"]
     assert "written reasons" in lead(third)
+
+
+async def test_a_son_employed_as_pa_is_answered_with_the_family_exemption(
+    client: httpx.AsyncClient,
+) -> None:
+    """'what if the PA is her son?' after employer's liability insurance: the exemption names
+    a 'child', never a son, so it was led by what most schemes expect instead."""
+    _, second = await converse(
+        client, "does a PA employer need insurance?", "what if the PA is her son?"
+    )
+    assert second["answered"]
+    assert "close family members" in lead(second)
+    assert "insurance" in (second["interpreted_as"] or "")

@@ -189,3 +189,16 @@ def test_numbers_and_words_of_manner_are_never_carried() -> None:
     )
     assert "streets" in daughter.subjects
     assert not {"two", "away"} & set(daughter.subjects)
+
+
+def test_words_that_say_how_not_what_are_never_carried() -> None:
+    """ "goes", "anything", "like" are rare in the knowledge base, so they were carried as
+    subjects: "... (PA, contingency, goes)?", "... (2009, basw, like, navigators)?"."""
+    rare = {"goes": 4.1, "contingency": 4.0, "anything": 4.4, "like": 3.6, "navigators": 4.6}
+    plan = resolve(
+        "what goes in a contingency plan for a PA - anything like a list?",
+        [],
+        lambda word: rare.get(word.lower(), _rarity(word)),
+    )
+    assert "contingency" in plan.subjects
+    assert not {"goes", "anything", "like"} & set(plan.subjects)
