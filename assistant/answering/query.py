@@ -80,7 +80,6 @@ PHRASES: dict[str, str] = {
     r"\bhusband\b|\bwife\b": "spouse close relative",
     r"\bmum\b|\bdad\b|\bmother\b|\bfather\b": "parent close relative",
     r"\bgrand(?:daughter|son|kids?)\b": "grandchild close relative",
-    r"\b(?:her|his|their|my client's) (?:son|daughter)\b": "child",
     r"\bnephew\b|\bniece\b|\bcousin\b|\bsiblings?\b": "close relative",
     r"\bpass(?:es|ed|ing)? away\b|\bdeceased\b|\bdied\b": "dies death",
     r"\bdementia\b|\balzheimer'?s\b|\bbrain injury\b|\bconfused\b": "capacity",
