@@ -309,6 +309,12 @@ _ACT_NAME = re.compile(
 )
 _ACRONYM = re.compile(r"\b[A-Z]{3,6}s?\b")
 _INNER_CAPITAL = re.compile(r"(?<=[a-z0-9,;:'’]\s)[A-Z][a-z'’-]{3,}\b")
+# a title of several capitalised words, small words between them allowed ("Making it Real",
+# "Putting People First"): one name, found whole
+_TITLE = re.compile(
+    r"(?<=[a-z0-9,;:'’]\s)[A-Z][a-z'’-]+(?:\s+(?:(?:it|of|and|the|for|a|to|in|on)\s+)?"
+    r"[A-Z][a-z'’-]+)+\b"
+)
 
 
 # the assistant's own name: "can I get a council house through Signpost?" is not about it
@@ -319,7 +325,7 @@ def names_in(question: str) -> list[str]:
     """The exact names in a question (cases, Acts, acronyms, proper nouns): matched word for
     word in a passage, they are strong evidence whatever the cosine similarity says."""
     found: list[str] = []
-    for pattern in (_CASE_NAME, _ACT_NAME, _ACRONYM, _INNER_CAPITAL):
+    for pattern in (_CASE_NAME, _ACT_NAME, _ACRONYM, _TITLE, _INNER_CAPITAL):
         for match in pattern.finditer(question):
             name = " ".join(match.group(0).split())
             if name not in OWN_NAMES and not any(name in other for other in found):

@@ -73,6 +73,7 @@ SAFEGUARDING_QUERY = (
 SAFEGUARDING_ROUTE = re.compile(r"\b999\b|safeguarding concern|section 42\b", re.I)
 #: A name found in at most this many passages is rare: matched exactly, it is evidence.
 RARE_NAME_CHUNKS = 3
+TITLE_SEARCHED = 20  # the passages BM25 finds for a title, among which its holders are counted
 # a message with this many words the index never saw (and no more known ones) is refused
 UNKNOWN_WORDS = 2
 # "can the DP pay for it?": the message points back at what the last answer was about
@@ -185,7 +186,7 @@ class AnsweringService:
                 for resolution, reading_query in readings:  # the answer says how it was read
                     prior = self._prior(turns, resolution, redaction.text)
                     passages, composition = self._answer(
-                        reading_query, resolution, redaction.text, request, prior
+                        reading_query, resolution, redaction.text, request, prior, bool(turns)
                     )
                     if not composition.answered:
                         continue
@@ -267,9 +268,12 @@ class AnsweringService:
         own: str,
         request: AskRequest,
         prior: list[str] | None = None,
+        in_conversation: bool = False,
     ) -> tuple[list[Passage], Composition]:
         """The ordinary route: retrieve, compose; a rare name matched word for word is strong
-        evidence even when the passages are not semantically close."""
+        evidence even when the passages are not semantically close. A message of a
+        conversation read alone is not rescued by a name: the conversation is tried first
+        ("what did the Department of Health say?" after a question on 2009)."""
         passages = self.retriever.retrieve(
             query, request.top_k, request.filters, siblings=SIBLING_SECTIONS, prefer=prior
         )
@@ -282,7 +286,10 @@ class AnsweringService:
         )
         # a name the message carries from the earlier turn counts too ("where does she work?"
         # after a question on what Ali Gardner said)
-        named = [] if composition.answered else self._naming(resolution.text, passages)
+        rescue = not composition.answered and not (
+            in_conversation and resolution.interpreted_as is None
+        )
+        named = self._naming(resolution.text, passages) if rescue else []
         if named:
             composition = self.composer.compose(query, named, require_evidence=False)
         elif composition.answered and self._mostly_unknown(own):
@@ -362,7 +369,12 @@ class AnsweringService:
         else:
             other = resolve(own, [], self._rarity)
         other_passages, answer = self._answer(
-            self._answer_query(other.text), other, own, request, self._prior(turns, other, own)
+            self._answer_query(other.text),
+            other,
+            own,
+            request,
+            self._prior(turns, other, own),
+            in_conversation=True,
         )
         if answer.answered and self._fit(own, answer) > fit + READING_MARGIN:
             return other, other_passages, answer
@@ -490,13 +502,21 @@ class AnsweringService:
         others = [w for w in re.findall(r"[A-Za-z][\w']*", question) if w.lower() not in named]
         if unknown_words_in(others, self._rarity):
             return []
-        rare = any(
-            len(self.index.lexical_search(name, RARE_NAME_CHUNKS + 1)) <= RARE_NAME_CHUNKS
-            for name in names
-        )
+        rare = any(self._rare_name(name) for name in names)
         if not rare:
             return []
         return [p for p in passages if all(mentions(p.chunk.text, name) for name in names)]
+
+    def _rare_name(self, name: str) -> bool:
+        """At most RARE_NAME_CHUNKS passages hold the name: a word ("Cornwall") is counted by
+        BM25, a title of several words ("Making it Real", each word common) word for word
+        among the passages BM25 finds for it."""
+        if len(name.split()) == 1:
+            return len(self.index.lexical_search(name, RARE_NAME_CHUNKS + 1)) <= RARE_NAME_CHUNKS
+        hits = self.index.lexical_search(name, TITLE_SEARCHED)
+        chunks = self.index.store.get_chunks([hit.chunk_id for hit in hits])
+        holding = sum(1 for chunk, _ in chunks.values() if mentions(chunk.text, name))
+        return 0 < holding <= RARE_NAME_CHUNKS
 
     def _notices(
         self, redaction: Redaction, resolution: Resolution, composition: Composition

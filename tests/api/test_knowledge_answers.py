@@ -213,3 +213,14 @@ async def test_a_son_employed_as_pa_is_answered_with_the_family_exemption(
     assert second["answered"]
     assert "close family members" in lead(second)
     assert "insurance" in (second["interpreted_as"] or "")
+
+
+async def test_a_title_of_common_words_is_a_name_matched_word_for_word(
+    client: httpx.AsyncClient,
+) -> None:
+    """'Making it Real' is made of words found everywhere, so as a name it never counted as
+    rare and the question was refused; held word for word by one passage, it is answered."""
+    (answer,) = await converse(client, "what's Making it Real?")
+    assert answer["answered"], answer["answer"]
+    assert "Making it Real" in lead(answer)
+    assert {c["doc_id"] for c in answer["citations"]} == {"putting-people-first-and-tlap"}
