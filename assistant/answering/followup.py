@@ -134,7 +134,7 @@ GENERIC = frozenset({
     "specifically", "already", "soon", "later",
     # words that say how, not what ("... (PA, contingency, goes)?", "(2009, basw, like)")
     "goes", "go", "went", "anything", "something", "everything", "like", "instead", "else",
-    "whether",
+    "whether", "think", "thinks",
 })
 # fmt: on
 KEYWORD_RARITY = 2.5  # a word in fewer than about a tenth of the passages (BM25's idf)

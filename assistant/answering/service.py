@@ -376,7 +376,10 @@ class AnsweringService:
             self._prior(turns, other, own),
             in_conversation=True,
         )
-        if answer.answered and self._fit(own, answer) > fit + READING_MARGIN:
+        # against no answer, one whose lead holds anything the message asks is better ("who can
+        # help with the planning bit?" after the steps of the personalisation process)
+        margin = READING_MARGIN if composition.answered else 0.0
+        if answer.answered and self._fit(own, answer) > fit + margin:
             return other, other_passages, answer
         return reading, passages, composition
 

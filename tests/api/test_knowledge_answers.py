@@ -224,3 +224,33 @@ async def test_a_title_of_common_words_is_a_name_matched_word_for_word(
     assert answer["answered"], answer["answer"]
     assert "Making it Real" in lead(answer)
     assert {c["doc_id"] for c in answer["citations"]} == {"putting-people-first-and-tlap"}
+
+
+async def test_a_word_of_opinion_is_not_carried_into_the_follow_up(
+    client: httpx.AsyncClient,
+) -> None:
+    """'and what actually happened by 2010?' after the 2008 forecast: 'think' was carried
+    from 'how did the 2008 survey think ...', pulled the search off the survey, and the
+    follow-up was refused. 'think' says nothing of the subject (GENERIC)."""
+    _, second = await converse(
+        client,
+        "how did the 2008 survey think team make-up would change?",
+        "and what actually happened by 2010?",
+    )
+    assert second["answered"], second["answer"]
+    assert "53%" in lead(second)
+
+
+async def test_a_follow_up_refused_alone_takes_the_conversations_reading(
+    client: httpx.AsyncClient,
+) -> None:
+    """'who can help with the planning bit?' names 'planning', so the rules read it alone,
+    and alone it was refused; read with the personalisation process, it is answered."""
+    _, second = await converse(
+        client,
+        "what are the steps of the personalisation process?",
+        "who can help with the planning bit?",
+    )
+    assert second["answered"], second["answer"]
+    assert "broker" in lead(second)
+    assert "personalisation" in (second["interpreted_as"] or "")
