@@ -54,7 +54,7 @@ _POINTER = re.compile(
     r"^(?:That|This|These|Those|It|They|Their|Its|She|He|Her|His|However|But|For example|"
     r"For instance|Also|"
     r"So|Such|Here|There|The exception|The same|In (?:each|both|either|that|this|such) cases?|"
-    r"Otherwise|Instead|Then|After that|As a result|Even so|Likewise|Similarly|Both|Either)\b"
+    r"Otherwise|Instead|Then|After that|As a result|Even so|Likewise|Similarly|Both|Either|Others)\b"
 )
 _WHEN_QUESTION = re.compile(r"^\s*(?:when|what year|since when|how long ago)\b", re.I)
 _DATE_LIKE = re.compile(r"\b(?:1[89]|20)\d{2}\b")
@@ -112,7 +112,8 @@ _DEFINED_IN_QUESTION = re.compile(
     re.I,
 )
 # a sentence that qualifies the one before it: kept beside the rule it qualifies
-_QUALIFIER = re.compile(r"^(?:The exception|Unless|However|But|Except|Even so|If)\b")
+# the lead's exception or complement ("Others can ask to join" after who must be enrolled)
+_QUALIFIER = re.compile(r"^(?:The exception|Unless|However|But|Except|Even so|If|Others)\b")
 _NUMERIC_QUESTION = re.compile(
     r"\bhow (?:many|much|often|long|far)\b|\bwhat (?:percentage|proportion|share|number|fraction)"
     r"|\bper ?cent|%|\bfigures?\b|\bstatistics?\b|\bhow (?:likely|common)\b",

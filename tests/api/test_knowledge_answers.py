@@ -254,3 +254,16 @@ async def test_a_follow_up_refused_alone_takes_the_conversations_reading(
     assert second["answered"], second["answer"]
     assert "broker" in lead(second)
     assert "personalisation" in (second["interpreted_as"] or "")
+
+
+async def test_the_rules_complement_comes_beside_it(client: httpx.AsyncClient) -> None:
+    """'what if the PA earns under ten grand?' after a pension question: the rule for who must
+    be enrolled (over £10,000) led, and the next sentence of its section, 'Others can ask to
+    join', was dropped as too far from the question, for a sentence on contributions."""
+    _, second = await converse(
+        client,
+        "does my client need to put her PA in a workplace pension?",
+        "what if the PA earns under ten grand?",
+    )
+    assert "£10,000" in lead(second)
+    assert "ask to join" in second["answer"]
