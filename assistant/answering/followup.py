@@ -71,12 +71,15 @@ TOPICS: list[tuple[str, str]] = [
     (r"contingency", "contingency"),
     (r"surveys?|poll", "survey"),
     (r"personalisation", "personalisation"),
+    (r"(?:(?:direct payment|DP|payroll) )?support services?", "support service"),
     (r"self-employed|employment status", "self-employed"),
     (r"agenc(?:y|ies)", "agency"),
     (r"financial abuse|misuse[ds]?|exploitation", "financial abuse"),
     (r"self-directed support", "self-directed support"),
     (r"Care Act", "Care Act"),
 ]
+# topics that name where an answer comes from, not what it is about
+SOURCES = frozenset({"survey", "Care Act"})
 # A follow-up that names a nation replaces the earlier one ("and in Wales?" after Scotland)
 PLACES: list[tuple[str, str]] = [
     (r"Wales|Welsh", "Wales"),
@@ -105,6 +108,8 @@ _LEANS_ON = re.compile(
     r"same for|does that|is that|and if)\b",
     re.I,
 )
+# "what about X?": X takes the place of what was asked of before
+_SHIFTS = re.compile(r"^\s*(?:and )?(?:what|how) about\b", re.I)
 _PRONOUN = re.compile(r"\b(?:she|he|they|her|him|them|it|its|his|their)\b", re.I)
 # "that", "this": what was said before ("who decides that?"); "is there" is not a pointer
 _POINTER = re.compile(r"\b(?:that|this|those|these|then|one)\b", re.I)
@@ -135,6 +140,8 @@ GENERIC = frozenset({
     # words that say how, not what ("... (PA, contingency, goes)?", "(2009, basw, like)")
     "goes", "go", "went", "anything", "something", "everything", "like", "instead", "else",
     "whether", "think", "thinks",
+    # words of emphasis ("what do DP support services actually do?")
+    "actually", "basically", "exactly", "definitely", "probably", "generally", "normally",
 })
 # fmt: on
 KEYWORD_RARITY = 2.5  # a word in fewer than about a tenth of the passages (BM25's idf)
@@ -292,6 +299,9 @@ def resolve(
         return Resolution(message, None, own_phrases)
     people_now = [p for k, p in own if k == "person" and p != "PA"]
     replaced = {k for k, _ in own if k in ("year", "place")}  # "and in 2010?", "and in Wales?"
+    # "what about their right to work?" after DBS checks asks of the one instead of the other;
+    # the source asked of stays ("and what about training in 2013?" after a survey)
+    shifted = _SHIFTS.search(message) and any(k == "topic" for k, _ in own)
     said = message.lower()
     carried = [
         (k, p)
@@ -300,6 +310,7 @@ def resolve(
         and not (k == "keyword" and p in said)
         and not (k == "person" and p != "PA" and people_now)  # "and her son?" replaces "daughter"
         and k not in replaced
+        and not (shifted and k in ("topic", "keyword") and p not in SOURCES)
     ]
     person = next((p for k, p in earlier if k == "person" and p != "PA"), None)
     understood = message.strip()

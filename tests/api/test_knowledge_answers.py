@@ -267,3 +267,28 @@ async def test_the_rules_complement_comes_beside_it(client: httpx.AsyncClient) -
     )
     assert "£10,000" in lead(second)
     assert "ask to join" in second["answer"]
+
+
+async def test_what_about_a_new_topic_asks_of_it_instead(client: httpx.AsyncClient) -> None:
+    """'what about checking their right to work?' after a DBS question was read with 'DBS
+    check' carried, and answered with the DBS rules again."""
+    _, second = await converse(
+        client,
+        "can a self-employed PA get an enhanced DBS check?",
+        "what about checking their right to work?",
+    )
+    assert "right to work" in lead(second)
+    assert "DBS" not in (second["interpreted_as"] or "")
+    assert "DBS" not in second["answer"]
+
+
+async def test_words_of_emphasis_are_not_carried(client: httpx.AsyncClient) -> None:
+    """'who pays for them?' after 'what do DP support services actually do?' was read as
+    '(direct payment, actually)': the support services were lost, 'actually' kept."""
+    _, second = await converse(
+        client, "what do DP support services actually do?", "who pays for them?"
+    )
+    interpreted = second["interpreted_as"] or ""
+    assert "support service" in interpreted
+    assert "actually" not in interpreted
+    assert second["citations"][0]["doc_id"] == "pa-payroll-and-support-services"
