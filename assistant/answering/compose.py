@@ -52,9 +52,9 @@ _STARTS_SENTENCE = re.compile(r"[\"“‘(\[]?[A-Z0-9£#*-]")
 # A sentence that leans on the one before it: only ever shown right after it.
 _POINTER = re.compile(
     r"^(?:That|This|These|Those|It|They|Their|Its|She|He|Her|His|However|But|For example|"
-    r"For instance|Also|"
+    r"For instance|Also|Others|"
     r"So|Such|Here|There|The exception|The same|In (?:each|both|either|that|this|such) cases?|"
-    r"Otherwise|Instead|Then|After that|As a result|Even so|Likewise|Similarly|Both|Either|Others)\b"
+    r"Otherwise|Instead|Then|After that|As a result|Even so|Likewise|Similarly|Both|Either)\b"
 )
 _WHEN_QUESTION = re.compile(r"^\s*(?:when|what year|since when|how long ago)\b", re.I)
 _DATE_LIKE = re.compile(r"\b(?:1[89]|20)\d{2}\b")

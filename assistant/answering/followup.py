@@ -282,17 +282,23 @@ def is_follow_up(message: str, own: list[tuple[str, str]]) -> bool:
 
 
 def resolve(
-    message: str, turns: list[ConversationTurn], rarity: Rarity | None = None, *, lean: bool = False
+    message: str,
+    turns: list[ConversationTurn],
+    rarity: Rarity | None = None,
+    *,
+    lean: bool = False,
+    despite_unknown: bool = False,
 ) -> Resolution:
     """The message as it is to be answered, given the conversation so far. `rarity` tells
     which of a message's own words are worth carrying to the next turn (see keywords_of).
-    `lean=True` reads it as a follow-up even when nothing in it says so (see leans_quietly)."""
+    `lean=True` reads it as a follow-up even when nothing in it says so (see leans_quietly);
+    `despite_unknown=True` even when it names a thing the knowledge base never saw."""
     own = subjects_of(message)
     own += [("keyword", w) for w in keywords_of(message, rarity, own)]
     own_phrases = [p for _, p in own]
     if not turns or not (lean or is_follow_up(message, own)):
         return Resolution(message, None, own_phrases)
-    if unknown_words(message, rarity):  # "and a licence for her dog?": read on its own terms
+    if not despite_unknown and unknown_words(message, rarity):  # "a licence for her dog?"
         return Resolution(message, None, own_phrases)
     earlier = _earlier_subjects(turns)
     if not earlier:

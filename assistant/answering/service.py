@@ -27,6 +27,7 @@ from assistant.answering.followup import (
     points_back,
     resolve,
     subjects_of,
+    unknown_words,
     unknown_words_in,
 )
 from assistant.answering.llm import LLMComposer, LLMError
@@ -79,6 +80,7 @@ UNKNOWN_WORDS = 2
 # "can the DP pay for it?": the message points back at what the last answer was about
 _POINTS_BACK = re.compile(r"\b(?:it|its|that|this|those|these)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
+_SUBJECT_PRONOUN = re.compile(r"\b(?:she|he|they)\b", re.I)  # "a form she has to send"
 # a follow-up that names this many things of its own, none of them in its answer, was
 # answered on the earlier turn's words alone
 OWN_WORDS_SHOWN = 3
@@ -269,11 +271,14 @@ class AnsweringService:
         request: AskRequest,
         prior: list[str] | None = None,
         in_conversation: bool = False,
+        despite_unknown: bool = False,
     ) -> tuple[list[Passage], Composition]:
         """The ordinary route: retrieve, compose; a rare name matched word for word is strong
         evidence even when the passages are not semantically close. A message of a
         conversation read alone is not rescued by a name: the conversation is tried first
-        ("what did the Department of Health say?" after a question on 2009)."""
+        ("what did the Department of Health say?" after a question on 2009). With
+        `despite_unknown`, words the index never saw do not refuse it (the caller checks the
+        lead instead: see _better_reading)."""
         passages = self.retriever.retrieve(
             query, request.top_k, request.filters, siblings=SIBLING_SECTIONS, prefer=prior
         )
@@ -292,7 +297,7 @@ class AnsweringService:
         named = self._naming(resolution.text, passages) if rescue else []
         if named:
             composition = self.composer.compose(query, named, require_evidence=False)
-        elif composition.answered and self._mostly_unknown(own):
+        elif composition.answered and not despite_unknown and self._mostly_unknown(own):
             composition = Composition(ABSTAIN_MESSAGE, False, composition.confidence, [])
         return passages, composition
 
@@ -360,8 +365,14 @@ class AnsweringService:
         fit = self._fit(own, composition)
         if fit + READING_MARGIN >= 1.0:  # no other reading can say clearly more
             return reading, passages, composition
+        # refused alone for a word the knowledge base never saw ("is there a form she has to
+        # send to the regulator?" after a pension question): read with the conversation, and
+        # taken only when its lead holds a word the message names (see _names_in_lead)
+        unknown = not composition.answered and bool(unknown_words(own, self._rarity))
         if reading.interpreted_as is None:
-            other = resolve(own, turns, self._rarity, lean=True)
+            if unknown and not (points_back(own) or _SUBJECT_PRONOUN.search(own)):
+                return reading, passages, composition
+            other = resolve(own, turns, self._rarity, lean=True, despite_unknown=unknown)
             if other.interpreted_as is None:
                 return reading, passages, composition
         elif points_back(own) or not self._says_enough(own):
@@ -375,13 +386,36 @@ class AnsweringService:
             request,
             self._prior(turns, other, own),
             in_conversation=True,
+            despite_unknown=unknown,
         )
         # against no answer, one whose lead holds anything the message asks is better ("who can
         # help with the planning bit?" after the steps of the personalisation process)
         margin = READING_MARGIN if composition.answered else 0.0
+        if unknown and not self._names_in_lead(own, answer):
+            return reading, passages, composition  # "and a licence for her dog?" after DBS
         if answer.answered and self._fit(own, answer) > fit + margin:
             return other, other_passages, answer
         return reading, passages, composition
+
+    def _names_in_lead(self, own: str, composition: Composition) -> bool:
+        """The answer's first sentence holds a word the message names that the knowledge base
+        knows and no subject of the conversation's tables says ("regulator"; not "carer" in
+        "how do I get a parking permit for her carer?", nor "insurance" in "and what about
+        her home contents insurance?")."""
+        if not composition.answered:
+            return False
+        subjects = " ".join(p for _, p in subjects_of(own)).lower()
+        named = [
+            w
+            for w in _WORD.findall(own)
+            if len(w) >= 3
+            and w.lower() not in GENERIC
+            and w.lower() not in subjects
+            and self._rarity(w)  # known, and not a stopword (rarity 0)
+        ]
+        lead = MARKER.split(composition.answer, maxsplit=1)[0]
+        words, said = self.composer.tokenize([" ".join(named), lead])
+        return bool(set(words) & set(said))
 
     def _says_enough(self, own: str) -> bool:
         """The message has OWN_WORDS_SHOWN words of its own that say what it is about."""

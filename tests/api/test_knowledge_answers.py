@@ -292,3 +292,23 @@ async def test_words_of_emphasis_are_not_carried(client: httpx.AsyncClient) -> N
     assert "support service" in interpreted
     assert "actually" not in interpreted
     assert second["citations"][0]["doc_id"] == "pa-payroll-and-support-services"
+
+
+async def test_a_word_never_seen_does_not_refuse_a_follow_up_its_lead_answers(
+    client: httpx.AsyncClient,
+) -> None:
+    """'is there a form she has to send to the regulator?' after a pension question: the
+    knowledge base never says 'form' or 'send', so it was read alone and refused as outside
+    Signpost's scope. Read with the pension, its lead names the regulator. A thing that is
+    outside ('a licence for her dog' after DBS checks) is still refused."""
+    _, second = await converse(
+        client,
+        "does my client need to put her PA in a workplace pension?",
+        "is there a form she has to send to the regulator?",
+    )
+    assert second["answered"], second["answer"]
+    assert "declaration of compliance" in lead(second)
+    _, dog = await converse(
+        client, "Does my client's PA need a DBS check?", "and what about a licence for her dog?"
+    )
+    assert not dog["answered"], dog["answer"]
