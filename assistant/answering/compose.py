@@ -137,6 +137,7 @@ _TEACHING = re.compile(
     r"curriculum|lesson|workshop|induction for (?:staff|social workers)|our team|outcomes)\b",
     re.I,
 )
+_SESSION = re.compile(r"\b(?:sessions?|courses?|curriculum|lessons?|workshops?|modules?)\b", re.I)
 # "what did TLAP say?" is answered by what they said, not by what they are
 _SAID_QUESTION = re.compile(
     r"^\s*what (?:did|has|have) .{1,60}? (?:say|argue|recommend|warn|conclude|think)\b", re.I
@@ -370,12 +371,16 @@ class ExtractiveComposer:
         clashes = contradiction_test(question)
         asked = q_terms - carried  # the message's own words
         teaching = bool(_TEACHING.search(question))
+        # "what's in the training session on ...?" asks of the curriculum itself
+        a_session = bool(_SESSION.search(own or question))
         for s in sentences:
             record = passages[s.passage].record
             if record.doc_id in continuing:
                 s.prior += CONTINUING_BONUS
             if record.source_type == "curriculum" and not teaching:
                 s.prior -= CURRICULUM_ASIDE  # "how do I recruit a PA?" is not a session plan
+            elif record.source_type == "curriculum" and a_session:
+                s.prior += CURRICULUM_ASIDE
             if years and self._dated(record, years):
                 s.prior += YEAR_MATCH  # "the 2013 survey": the source of that year
             s.overlap = _overlap(s.terms, q_terms, weights)

@@ -312,3 +312,17 @@ async def test_a_word_never_seen_does_not_refuse_a_follow_up_its_lead_answers(
         client, "Does my client's PA need a DBS check?", "and what about a licence for her dog?"
     )
     assert not dog["answered"], dog["answer"]
+
+
+async def test_a_question_on_a_training_session_is_answered_from_the_curriculum(
+    client: httpx.AsyncClient,
+) -> None:
+    """'what's in the training session on employing PAs?' led with Skills for Care's funding
+    for PAs' training (practice guidance), a hair ahead of the session's outline."""
+    response = await client.post(
+        "/ask", json={"question": "what's in the training session on employing PAs?"}
+    )
+    answer = response.json()
+    assert answer["answered"], answer["answer"]
+    assert answer["citations"][0]["doc_id"] == "curriculum-session-outlines"
+    assert lead(answer).startswith("Curriculum:")
