@@ -246,6 +246,11 @@ _NAMES_PAYEE = re.compile(
 _ABOUT_FRIENDS = re.compile(r"^(?:Friends|A friend|Neighbours|A neighbour)\b")
 _NAMES_RELATIVE = re.compile(rf"\b(?:{_RELATIONS})\b", re.I)
 _NAMES_FRIEND = re.compile(r"\b(?:friends?|neighbours?)\b", re.I)
+# a rule about a self-employed PA does not answer a question about employing one ("what
+# employer national insurance will my client pay on her PA's wages?")
+_ABOUT_SELF_EMPLOYED = re.compile(r"^(?:A|The) (?:genuinely )?self-employed\b")
+_AS_EMPLOYER = re.compile(r"\b(?:employer'?s?|wages?|payslips?|PAYE|payroll)\b", re.I)
+_NAMES_STATUS = re.compile(r"\bself-employed\b|\bemployment status\b|\bagenc(?:y|ies)\b", re.I)
 
 
 def contradiction_test(question: str) -> Callable[[str], bool]:
@@ -254,8 +259,11 @@ def contradiction_test(question: str) -> Callable[[str], bool]:
     asked = [(pair, case) for pair in CONDITIONS if (case := _case(pair, question))]
     no_payee = not _NAMES_PAYEE.search(question)
     relative = bool(_NAMES_RELATIVE.search(question)) and not _NAMES_FRIEND.search(question)
+    employing = bool(_AS_EMPLOYER.search(question)) and not _NAMES_STATUS.search(question)
 
     def clash(sentence: str) -> bool:
+        if employing and _ABOUT_SELF_EMPLOYED.search(sentence):
+            return True
         if (relative or no_payee) and _ABOUT_FRIENDS.search(sentence):
             return True
         if no_payee and _PAYS_A_PERSON.search(sentence) and sentence.count("; ") < 2:

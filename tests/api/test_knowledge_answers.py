@@ -326,3 +326,18 @@ async def test_a_question_on_a_training_session_is_answered_from_the_curriculum(
     assert answer["answered"], answer["answer"]
     assert answer["citations"][0]["doc_id"] == "curriculum-session-outlines"
     assert lead(answer).startswith("Curriculum:")
+
+
+async def test_an_employers_question_is_not_answered_with_the_self_employed_rule(
+    client: httpx.AsyncClient,
+) -> None:
+    """'what employer national insurance will my client pay on her PA's wages?' led with what
+    a genuinely self-employed PA does about their own tax (it shares 'employ', 'clients' and
+    'National Insurance'); the rate for an employer (15%) came second."""
+    response = await client.post(
+        "/ask",
+        json={"question": "what employer national insurance will my client pay on her PA's wages?"},
+    )
+    answer = response.json()
+    assert "15%" in lead(answer), answer["answer"]
+    assert "self-employed" not in lead(answer)

@@ -358,6 +358,7 @@ LEADS = [
 
 
 LACKS = "Can she have a DP if she lacks capacity?"
+SELF_EMPLOYED = "A genuinely self-employed PA handles their own tax and National Insurance."
 REG3 = "Regulation 3 says a direct payment may not be used to pay a close relative."
 
 
@@ -383,6 +384,10 @@ REG3 = "Regulation 3 says a direct payment may not be used to pay a close relati
             "It cannot pay for: gambling; alcohol; paying a close relative who lives with her.",
             False,
         ),
+        # a self-employed PA's rule is no answer on employing one, unless the status is asked
+        ("what employer NI will she pay on her PA's wages?", SELF_EMPLOYED, True),
+        ("is her PA self-employed or does she need payroll?", SELF_EMPLOYED, False),
+        ("what employer NI will she pay on her PA's wages?", "An employer must pay 15%.", False),
     ],
 )
 def test_a_rule_for_the_other_case_is_a_contradiction(
