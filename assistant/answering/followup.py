@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.activity.log import ConversationTurn
+from assistant.answering.query import phrase_hints
 
 # Subjects a question can be about, as (pattern, the phrase carried to a follow-up). People
 # first: a follow-up's "she" or "he" is read as the last person named.
@@ -249,10 +250,13 @@ def _bare(word: str) -> str:
 
 
 def unknown_words_in(words: list[str], rarity: Rarity) -> list[str]:
-    """The words (of three letters or more, and not GENERIC) the knowledge base never saw."""
+    """The words (of three letters or more, and not GENERIC) the knowledge base never saw,
+    nor searches by other words ("maximum": cap, limit; see query.PHRASES)."""
     bare = (_bare(w) for w in words)
     return [
-        w.lower() for w in bare if len(w) >= 3 and w.lower() not in GENERIC and rarity(w) is None
+        w.lower()
+        for w in bare
+        if len(w) >= 3 and w.lower() not in GENERIC and rarity(w) is None and not phrase_hints(w)
     ]
 
 

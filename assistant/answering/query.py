@@ -56,6 +56,7 @@ PHRASES: dict[str, str] = {
     r"\bsa(?:y|ys|id) no\b|\bturn(?:s|ed)? (?:it |her |him |them )?down\b|\brejecte?d?s?\b|"
     r"\bwon't (?:agree|allow)\b": "refused",
     r"\bexpire[sd]?\b|\bout of date\b|\bhow long does a DBS\b": "snapshot",
+    r"\bmaximum\b|\bmax\b|\bupper limit\b": "cap capped limit at most",
     r"£\s?\d+(?:\.\d+)? (?:an|per|a) hour\b|\bhourly rate\b": "minimum wage National Living Wage",
     r"\bwhat (?:happens|will happen) to (?:her|his|their|the) (?:PAs?|personal assistants?|"
     r"staff)\b": "employment ends redundant notice",
@@ -134,8 +135,13 @@ def expand_query(question: str, *, phrases: bool = True) -> str:
     text = _PATTERN.sub(expand, text).strip() or question
     if not phrases:
         return text
-    extras = [extra for pattern, extra in _PHRASES if pattern.search(text) and extra not in text]
+    extras = phrase_hints(text)
     return f"{text} ({'; '.join(extras)})" if extras else text
+
+
+def phrase_hints(text: str) -> list[str]:
+    """What a practitioner's phrases in the text also search (see PHRASES), not yet in it."""
+    return [extra for pattern, extra in _PHRASES if pattern.search(text) and extra not in text]
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")

@@ -341,3 +341,15 @@ async def test_an_employers_question_is_not_answered_with_the_self_employed_rule
     answer = response.json()
     assert "15%" in lead(answer), answer["answer"]
     assert "self-employed" not in lead(answer)
+
+
+async def test_a_word_searched_by_its_synonyms_is_not_unknown(client: httpx.AsyncClient) -> None:
+    """'is there a maximum?' after a redundancy question: the knowledge base never says
+    'maximum' (it says 'capped' and 'at most'), so the message was read alone as naming an
+    unknown thing and refused as outside Signpost's scope."""
+    _, second = await converse(
+        client, "how much redundancy pay is a PA entitled to?", "is there a maximum?"
+    )
+    assert second["answered"], second["answer"]
+    assert "£719" in lead(second)
+    assert "redundancy" in (second["interpreted_as"] or "")
