@@ -74,6 +74,8 @@ PHRASES: dict[str, str] = {
     r"\b(?:1[3-9]|20)[- ]years?[- ]olds?\b|\b\w+\)?(?:'s| is| are) (?:1[3-9]|20)\b(?! ?(?:hours?|"
     r"weeks?|days?|months?|%|per))|"
     r"\baged (?:1[3-9]|20)\b": "age rate minimum wage under-18s",
+    r"\b(?:she's|he's|she is|he is|they're|they are|aged) (?:2[1-9]|[3-5]\d|6[0-4])\b"
+    r"(?! ?(?:hours?|weeks?|days?|months?|%|per|pounds?|minutes?))": "aged age",
     r"\btoo old\b|\bolder (?:people|adults|person)\b|\belderly\b|"
     r"\b(?:an? )?(?:upper |maximum )?age limit\b|\b(?:is|she's|he's|aged) "
     r"(?:6[5-9]|[7-9]\d|1[01]\d)\b": "aged 65 and over who can have one",

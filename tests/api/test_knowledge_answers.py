@@ -353,3 +353,12 @@ async def test_a_word_searched_by_its_synonyms_is_not_unknown(client: httpx.Asyn
     assert second["answered"], second["answer"]
     assert "£719" in lead(second)
     assert "redundancy" in (second["interpreted_as"] or "")
+
+
+async def test_an_adults_age_searches_the_rule_by_age(client: httpx.AsyncClient) -> None:
+    """'what if she's 45?' after a redundancy question led with when a PA's job becomes
+    redundant; the rates by age ('aged 41 or older') came second."""
+    _, second = await converse(
+        client, "how much redundancy pay is a PA entitled to?", "what if she's 45?"
+    )
+    assert "aged 41 or older" in lead(second), second["answer"]
