@@ -80,6 +80,9 @@ UNKNOWN_WORDS = 2
 # "can the DP pay for it?": the message points back at what the last answer was about
 _POINTS_BACK = re.compile(r"\b(?:it|its|that|this|those|these)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
+# an Act by name ("the Mental Health Act", "Children Act 1989"); "Which Act" names none
+_ACT = re.compile(r"\b(?:[A-Z][\w'()-]*\s+(?:(?:and|of|for|the|in|on)\s+)?){1,6}Act\b(?:\s+\d{4})?")
+_NOT_A_NAME = frozenset({"Which", "What", "Whose", "That", "This", "An", "A", "Does", "Is", "Did"})
 _SUBJECT_PRONOUN = re.compile(r"\b(?:she|he|they)\b", re.I)  # "a form she has to send"
 # a follow-up that names this many things of its own, none of them in its answer, was
 # answered on the earlier turn's words alone
@@ -297,9 +300,25 @@ class AnsweringService:
         named = self._naming(resolution.text, passages) if rescue else []
         if named:
             composition = self.composer.compose(query, named, require_evidence=False)
-        elif composition.answered and not despite_unknown and self._mostly_unknown(own):
+        elif composition.answered and (
+            (not despite_unknown and self._mostly_unknown(own)) or self._unheld_act(own)
+        ):
             composition = Composition(ABSTAIN_MESSAGE, False, composition.confidence, [])
         return passages, composition
+
+    def _unheld_act(self, message: str) -> bool:
+        """The message names an Act no passage holds word for word ("what is the Mental Health
+        Act section 136 power?"): whatever came close (the Mental Capacity Act, a lasting
+        power of attorney) answers another law."""
+        for match in _ACT.finditer(message):
+            name = re.sub(r"^(?:The|the)\s+", "", match.group(0))
+            if name.split()[0] in _NOT_A_NAME:
+                continue
+            hits = self.index.lexical_search(name, TITLE_SEARCHED)
+            chunks = self.index.store.get_chunks([hit.chunk_id for hit in hits])
+            if not any(mentions(chunk.text, name) for chunk, _ in chunks.values()):
+                return True
+        return False
 
     def _mostly_unknown(self, message: str) -> bool:
         """Two or more of the message's words, and at least half of those that say what it is

@@ -362,3 +362,23 @@ async def test_an_adults_age_searches_the_rule_by_age(client: httpx.AsyncClient)
         client, "how much redundancy pay is a PA entitled to?", "what if she's 45?"
     )
     assert "aged 41 or older" in lead(second), second["answer"]
+
+
+async def test_an_act_the_knowledge_base_never_names_is_not_answered_with_another(
+    client: httpx.AsyncClient,
+) -> None:
+    """'what is the Mental Health Act section 136 power?' was answered with the conditions for
+    an authorised person (the Mental Capacity Act, a lasting power of attorney): no passage
+    names the Mental Health Act. An Act it does name is still answered."""
+    response = await client.post(
+        "/ask", json={"question": "what is the Mental Health Act section 136 power?"}
+    )
+    refused = response.json()
+    assert not refused["answered"], refused["answer"]
+    assert "logged it as a knowledge gap" in refused["answer"]  # trainers see it asked
+    response = await client.post(
+        "/ask", json={"question": "what does the Employment Rights Act say about notice?"}
+    )
+    answer = response.json()
+    assert answer["answered"], answer["answer"]
+    assert "Employment Rights Act" in lead(answer)
