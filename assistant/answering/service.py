@@ -46,7 +46,7 @@ from assistant.safety.notices import (
     review_notice,
     safeguarding_notice,
 )
-from assistant.safety.redaction import Redaction, redact
+from assistant.safety.redaction import Redaction, for_reading, redact
 from assistant.schemas import (
     MARKER,
     AskRequest,
@@ -151,27 +151,28 @@ class AnsweringService:
         passages: list[Passage] = []
         question_id = uuid.uuid4().hex
         redaction = redact(request.question)
+        message = for_reading(redaction.text)  # what is stored and logged: redaction.text
         conversation_id = request.conversation_id or uuid.uuid4().hex
         turns = (
             self.activity.conversation(conversation_id, must_exist=not start_conversation)
             if request.conversation_id
             else []
         )
-        resolution = self._resolve(redaction.text, turns)
+        resolution = self._resolve(message, turns)
         verified: Verified | None = None
         # an unreachable index raises StoreUnavailable; each surface reports it (HTTP: 503)
         if not self.index.records():
             composition = Composition(NO_DOCUMENTS_MESSAGE, False, 0.0, [])
         else:
             query = self._answer_query(resolution.text)
-            quiet = self._quietly_leaning(redaction.text, resolution, turns)
+            quiet = self._quietly_leaning(message, resolution, turns)
             # a follow-up is checked for risk with what it carries
             at_risk = safeguarding_notice((quiet or resolution).text) is not None
             if at_risk and quiet is not None:
                 resolution, query, quiet = quiet, self._answer_query(quiet.text), None
             match = None
             if not at_risk and self.verified is not None:
-                match = self.verified.match(resolution.interpreted_as or redaction.text)
+                match = self.verified.match(resolution.interpreted_as or message)
             if match is not None:  # a trainer answered this question: their answer first
                 verified = Verified(
                     answer_id=match.answer.answer_id, verified_on=match.answer.verified_on
@@ -181,7 +182,7 @@ class AnsweringService:
                 )
             elif at_risk:
                 passages, composition = self._safeguarding_answer(
-                    query, request, resolution, redaction.text
+                    query, request, resolution, message
                 )
             else:
                 # a quiet follow-up is read with the conversation first (and says so)
@@ -189,27 +190,27 @@ class AnsweringService:
                 if quiet is not None:
                     readings.insert(0, (quiet, self._answer_query(quiet.text)))
                 for resolution, reading_query in readings:  # the answer says how it was read
-                    prior = self._prior(turns, resolution, redaction.text)
+                    prior = self._prior(turns, resolution, message)
                     passages, composition = self._answer(
-                        reading_query, resolution, redaction.text, request, prior, bool(turns)
+                        reading_query, resolution, message, request, prior, bool(turns)
                     )
                     if not composition.answered:
                         continue
-                    if not self._carried_only(redaction.text, resolution, composition):
+                    if not self._carried_only(message, resolution, composition):
                         break
                     # answered on the earlier turn's words alone: read the message alone
-                    plain = resolve(redaction.text, [], self._rarity)
+                    plain = resolve(message, [], self._rarity)
                     readings.append((plain, self._answer_query(plain.text)))
                 resolution, passages, composition = self._better_reading(
-                    redaction.text, turns, request, resolution, passages, composition
+                    message, turns, request, resolution, passages, composition
                 )
             if composition.answered and self.llm is not None and verified is None:
                 composition = self._with_llm(
-                    resolution.interpreted_as or redaction.text, passages, composition
+                    resolution.interpreted_as or message, passages, composition
                 )
         composition.notices[:0] = self._notices(redaction, resolution, composition)
         scoped = composition.answered or in_scope(
-            redaction.text, max((p.similarity for p in passages), default=0.0)
+            message, max((p.similarity for p in passages), default=0.0)
         )
         if passages and not scoped:
             composition.answer = OUT_OF_SCOPE_MESSAGE

@@ -419,3 +419,30 @@ def redact(text: str) -> Redaction:
         found["name"] += count
     out = re.sub(r"\[name\](?:\s+\[name\])+", "[name]", out)
     return Redaction(out, found)
+
+
+_OTHER_PLACEHOLDERS = "|".join(re.escape(p) for k, p in PLACEHOLDERS.items() if k != "name")
+_LABEL = (
+    r"(?:DOB|d\.o\.b\.?|born(?: on)?|date of birth|NHS (?:number|no\.?)|NI (?:number|no\.?)|"
+    r"(?:lives|living|based|resides) at|at|address|tel|phone|mobile|email|postcode)"
+)
+# a placeholder other than a name, with the label that introduces it, or in brackets
+_LABELLED = re.compile(
+    rf"\(\s*(?:{_LABEL}\s*:?\s*)?(?:{_OTHER_PLACEHOLDERS})\s*\)"
+    rf"|(?:\b{_LABEL}\s*:?\s*)?(?:{_OTHER_PLACEHOLDERS})",
+    re.I,
+)
+_TITLED_NAME = re.compile(r"\b(?:Mrs|Mr|Ms|Miss|Mx|Dr)\.?\s+(?=\[name\])")
+
+
+def for_reading(text: str) -> str:
+    """A redacted message as it is understood and answered: the placeholders (and the labels
+    that introduce them) say nothing about what is asked ("Mrs [name] (DOB [date of birth])
+    lives at [address], can she pay her neighbour ...?" searched 'birth', 'address' and
+    'dob'). A name stays, as "[name]": it can be the person to be paid. What is stored and
+    logged is the redacted text itself."""
+    out = _TITLED_NAME.sub("", _LABELLED.sub(" ", text))
+    out = re.sub(r"\s+([,.;:?!])", r"\1", re.sub(r"\s{2,}", " ", out))
+    out = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", out)
+    out = re.sub(r"^[\s,;:]+", "", out)
+    return out.strip() or text

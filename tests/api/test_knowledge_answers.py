@@ -382,3 +382,26 @@ async def test_an_act_the_knowledge_base_never_names_is_not_answered_with_anothe
     answer = response.json()
     assert answer["answered"], answer["answer"]
     assert "Employment Rights Act" in lead(answer)
+
+
+async def test_a_question_with_case_details_is_answered_without_them(
+    client: httpx.AsyncClient,
+) -> None:
+    """'Mrs Jones (DOB 03/04/1941) lives at 12 Hill Road, can she pay her neighbour to do her
+    shopping from the DP?' was refused: its placeholders ('[date of birth]', '[address]') were
+    searched as words. The reply still says what was removed."""
+    response = await client.post(
+        "/ask",
+        json={
+            "question": "Mrs Jones (DOB 03/04/1941) lives at 12 Hill Road, can she pay her "
+            "neighbour to do her shopping from the DP?"
+        },
+    )
+    answer = response.json()
+    assert answer["answered"], answer["answer"]
+    assert "neighbours" in lead(answer)
+    notices = " ".join(answer["notices"])
+    assert "date of birth" in notices
+    assert "address" in notices
+    assert "Jones" not in response.text
+    assert "Hill Road" not in response.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.safety.redaction import nhs_checksum_ok, redact
+from assistant.safety.redaction import for_reading, nhs_checksum_ok, redact
 from tests.privacy.cases import HARD_BENIGN, HARD_CASES, Case, make_cases
 from tests.privacy.measure import measure
 
@@ -99,3 +99,23 @@ def test_notice_names_what_was_removed() -> None:
     assert "a phone number" in notice
     assert "Hollis" not in notice
     assert redact("Can a PA be paid for sleep-ins?").notice() is None
+
+
+@pytest.mark.parametrize(
+    ("message", "read"),
+    [
+        (
+            "Mrs Jones (DOB 03/04/1941) lives at 12 Hill Road, can she pay her neighbour?",
+            "[name], can she pay her neighbour?",
+        ),
+        (
+            "My client Sarah Smith, NHS number 943 476 5919, wants to pay her daughter",
+            "My client [name], wants to pay her daughter",
+        ),
+        ("can my client pay her son?", "can my client pay her son?"),
+    ],
+)
+def test_a_message_is_read_without_its_placeholders(message: str, read: str) -> None:
+    """What is answered: 'Mrs [name] (DOB [date of birth]) lives at [address]' searched
+    'birth', 'address' and 'dob', and a question on paying a neighbour was refused."""
+    assert for_reading(redact(message).text) == read
