@@ -140,7 +140,7 @@ GENERIC = frozenset({
     "specifically", "already", "soon", "later",
     # words that say how, not what ("... (PA, contingency, goes)?", "(2009, basw, like)")
     "goes", "go", "went", "anything", "something", "everything", "like", "instead", "else",
-    "whether", "think", "thinks",
+    "whether", "think", "thinks", "last", "year", "years",
     # words of emphasis ("what do DP support services actually do?")
     "actually", "basically", "exactly", "definitely", "probably", "generally", "normally",
 })
@@ -203,7 +203,8 @@ def keywords_of(text: str, rarity: Rarity | None, subjects: list[tuple[str, str]
     named = " ".join(p for _, p in subjects).lower()
     scored: dict[str, float] = {}
     for name in _NAME.findall(text):  # "Think Local Act Personal", "Making it Real"
-        scored[name] = float("inf")
+        if name.lower() not in named.split(" ") and not subjects_of(name):
+            scored[name] = float("inf")  # ("Care Act" is a subject already)
     for word in _WORD.findall(text):
         lower = _bare(word).lower()
         if len(lower) < 3 or lower in GENERIC or lower in named or lower in scored:

@@ -49,6 +49,9 @@ PHRASES: dict[str, str] = {
         "legal basis Act section"
     ),
     r"\breplace[ds]?\b|\bsucceeded\b|\bcame after\b|\bcame next\b": "followed",
+    r"\b(?:came|went|was there|existed) before\b|\bpreced(?:ed|ing)\b|\bpredecessors?\b": (
+        "earlier law history dating back"
+    ),
     r"\b(?:come|came) from\b|\boriginate[ds]?\b|\borigins?\b": "origin history began",
     r"\brefuse to (?:join|be enrolled)\b|\b(?:not|n't) want to (?:join|be enrolled)\b|"
     r"\bleave the pension\b": "opt out",

@@ -405,3 +405,29 @@ async def test_a_question_with_case_details_is_answered_without_them(
     assert "address" in notices
     assert "Jones" not in response.text
     assert "Hill Road" not in response.text
+
+
+async def test_what_came_before_a_law_is_answered_with_the_law_before_it(
+    client: httpx.AsyncClient,
+) -> None:
+    """'what came before it?' after the Care Act 2014 ('before' is a stopword, 'came' says
+    nothing) was answered with its Royal Assent, and read as '(Care Act, 2014, Care Act,
+    changed)': the Act was carried as a topic and again as a name."""
+    _, second = await converse(
+        client, "what changed with the Care Act 2014?", "what came before it?"
+    )
+    assert "National Assistance Act 1948" in lead(second), second["answer"]
+    assert (second["interpreted_as"] or "").count("Care Act") == 1
+
+
+async def test_last_year_is_not_carried_to_the_next_question(client: httpx.AsyncClient) -> None:
+    """'and for apprentices?' after 'what was it last year?' was read as '(last, minimum
+    wage, ...)'."""
+    *_, third = await converse(
+        client,
+        "what is the National Living Wage this year?",
+        "what was it last year?",
+        "and for apprentices?",
+    )
+    assert "last" not in (third["interpreted_as"] or "")
+    assert "£8.00" in lead(third)
