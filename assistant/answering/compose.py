@@ -395,7 +395,7 @@ class ExtractiveComposer:
             if lead_with is not None:  # the more of it a sentence gives, the sooner it comes
                 found = {m.group(0).lower() for m in lead_with.finditer(s.text)}
                 s.score += LEAD_WITH_BONUS * len(found)
-            s.contradicts = clashes(s.text)
+            s.contradicts = clashes(s.text, s.section)
             if s.contradicts:
                 s.score -= CONTRADICTION_PENALTY  # never lead with the other case's rule
         best_overlap = max((s.overlap for s in sentences), default=0.0)

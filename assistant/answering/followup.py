@@ -63,6 +63,10 @@ TOPICS: list[tuple[str, str]] = [
     (r"redundan(?:cy|t)", "redundancy"),
     (r"(?:minimum|living) wage|pay rates?", "minimum wage"),
     (r"payroll|PAYE|tax", "payroll"),
+    (
+        r"National Insurance|(?:employers?'?s?|employees?'?s?) NI|NI contributions?",
+        "National Insurance",
+    ),
     (r"training", "training"),
     (r"safeguarding|abuse|neglect", "safeguarding"),
     (r"(?:mental )?capacity", "capacity"),
@@ -143,6 +147,8 @@ GENERIC = frozenset({
     "whether", "think", "thinks", "last", "year", "years",
     # words of emphasis ("what do DP support services actually do?")
     "actually", "basically", "exactly", "definitely", "probably", "generally", "normally",
+    # how someone seems ("she looks frightened at visits")
+    "look", "looks", "looked", "seem", "seems", "seemed", "appears", "appeared",
 })
 # fmt: on
 KEYWORD_RARITY = 2.5  # a word in fewer than about a tenth of the passages (BM25's idf)

@@ -60,6 +60,11 @@ PHRASES: dict[str, str] = {
     r"\bwon't (?:agree|allow)\b": "refused",
     r"\bexpire[sd]?\b|\bout of date\b|\bhow long does a DBS\b": "snapshot",
     r"\bmaximum\b|\bmax\b|\bupper limit\b": "cap capped limit at most",
+    # "NI" beside pay is National Insurance, not Northern Ireland ("what employer NI does she pay?")
+    r"\b(?:employers?'?s?|employees?'?s?|pa(?:y|ys|ying|id)|class 1|secondary|and|or) NI\b|"
+    r"\bNI (?:contributions?|rates?|threshold|bill|costs?|on (?:her|his|their|the|a) wages)\b": (
+        "National Insurance"
+    ),
     r"£\s?\d+(?:\.\d+)? (?:an|per|a) hour\b|\bhourly rate\b": "minimum wage National Living Wage",
     r"\bwhat (?:happens|will happen) to (?:her|his|their|the) (?:PAs?|personal assistants?|"
     r"staff)\b": "employment ends redundant notice",
@@ -260,11 +265,14 @@ _NAMES_FRIEND = re.compile(r"\b(?:friends?|neighbours?)\b", re.I)
 # a rule about a self-employed PA does not answer a question about employing one ("what
 # employer national insurance will my client pay on her PA's wages?")
 _ABOUT_SELF_EMPLOYED = re.compile(r"^(?:A|The) (?:genuinely )?self-employed\b")
+# ...nor does any sentence of a section about self-employed PAs or agencies ("The person buying
+# the service avoids payroll, but ..." under "Self-employed PAs")
+_SELF_EMPLOYED_SECTION = re.compile(r"\bself-employed\b|\bagenc(?:y|ies)\b", re.I)
 _AS_EMPLOYER = re.compile(r"\b(?:employer'?s?|wages?|payslips?|PAYE|payroll)\b", re.I)
 _NAMES_STATUS = re.compile(r"\bself-employed\b|\bemployment status\b|\bagenc(?:y|ies)\b", re.I)
 
 
-def contradiction_test(question: str) -> Callable[[str], bool]:
+def contradiction_test(question: str) -> Callable[[str, str | None], bool]:
     """`contradicts` for one question, checked against many sentences: the question's cases
     are read once, and a question that describes none contradicts nothing."""
     asked = [(pair, case) for pair in CONDITIONS if (case := _case(pair, question))]
@@ -272,8 +280,11 @@ def contradiction_test(question: str) -> Callable[[str], bool]:
     relative = bool(_NAMES_RELATIVE.search(question)) and not _NAMES_FRIEND.search(question)
     employing = bool(_AS_EMPLOYER.search(question)) and not _NAMES_STATUS.search(question)
 
-    def clash(sentence: str) -> bool:
-        if employing and _ABOUT_SELF_EMPLOYED.search(sentence):
+    def clash(sentence: str, section: str | None = None) -> bool:
+        if employing and (
+            _ABOUT_SELF_EMPLOYED.search(sentence)
+            or (section is not None and _SELF_EMPLOYED_SECTION.search(section))
+        ):
             return True
         if (relative or no_payee) and _ABOUT_FRIENDS.search(sentence):
             return True

@@ -72,6 +72,19 @@ SAFEGUARDING_QUERY = (
 )
 #: A sentence that gives the route itself: an answer to someone at risk leads with one.
 SAFEGUARDING_ROUTE = re.compile(r"\b999\b|safeguarding concern|section 42\b", re.I)
+_MONEY = re.compile(
+    r"\b(?:money|cash|cards?|bank|pension|benefits|savings|account|finances|"
+    r"direct payments?|DPs?|PIN)\b",
+    re.I,
+)
+
+
+def _AT_RISK_SUBJECTS(text: str) -> list[str]:  # noqa: N802 (read as a table)
+    """The subjects a conversation about someone at risk carries on: safeguarding, and
+    financial abuse when money is involved."""
+    return ["financial abuse", "safeguarding"] if _MONEY.search(text) else ["safeguarding"]
+
+
 #: A name found in at most this many passages is rare: matched exactly, it is evidence.
 RARE_NAME_CHUNKS = 3
 TITLE_SEARCHED = 20  # the passages BM25 finds for a title, among which its holders are counted
@@ -184,6 +197,11 @@ class AnsweringService:
                 passages, composition = self._safeguarding_answer(
                     query, request, resolution, message
                 )
+                # what comes next in the conversation is asked in that light ("do we have to
+                # stop her direct payment?" after her son took over her bank card)
+                resolution.subjects[:0] = [
+                    s for s in _AT_RISK_SUBJECTS(resolution.text) if s not in resolution.subjects
+                ]
             else:
                 # a quiet follow-up is read with the conversation first (and says so)
                 readings = [(resolution, query)]

@@ -24,9 +24,18 @@ _HARM = re.compile(
     r"kick(?:s|ed|ing)?|bruis(?:e|es|ed|ing)|push(?:es|ed|ing)|shov(?:e|es|ed|ing)|"
     r"abus(?:e|es|ed|ing)|neglect(?:s|ed|ing)?|exploit(?:s|ed|ing)?|"
     r"threat(?:en|ens|ened|ening)?|(?:scared|afraid|frightened|terrified) (?:of|to)|"
+    # fear or withdrawal shown ("she looks frightened at visits", "seems withdrawn"): a warning
+    # sign in itself, whatever it is of
+    r"(?:looks?|looked|seems?|seemed|appears?|appeared|is|was|gets?|got|became|becomes?) "
+    r"(?:so |very |really |quite |more |a bit |)(?:scared|afraid|frightened|terrified|"
+    r"fearful|withdrawn)|"
+    # taking over someone's money ("her son has taken over her bank card")
+    r"(?:tak(?:es|en|ing)|took) (?:over|control of) (?:(?:all )?(?:her|his|their) )"
+    r"(?!own\b)(?:[\w-]+ ){0,2}(?:money|cash|cards?|pension|benefits|savings|account|finances|"
+    r"direct payment)\b|"
     r"locked (?:in|up)|borrow(?:s|ing|ed)? (?:money|cash)[^.?!]{0,40}\bnever\b|"
     r"steal(?:s|ing)?|stole|stolen|"
-    r"(?:tak(?:es|ing)|took|help(?:s|ing|ed)? (?:him|her|them)sel(?:f|ves) to) "
+    r"(?:tak(?:es|en|ing)|took|help(?:s|ing|ed)? (?:him|her|them)sel(?:f|ves) to) "
     r"(?:(?:her|his|their|the) )?(?:[\w-]+ ){0,3}"
     r"(?:money|cash|cards?|pension|benefits|savings|direct payment)\b(?! back)|"
     r"(?:money|cash) (?:from|out of) (?:her|his|their)|"

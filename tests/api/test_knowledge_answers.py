@@ -431,3 +431,40 @@ async def test_last_year_is_not_carried_to_the_next_question(client: httpx.Async
     )
     assert "last" not in (third["interpreted_as"] or "")
     assert "£8.00" in lead(third)
+
+
+async def test_someone_whose_money_was_taken_over_gets_the_route_and_the_follow_up_its_light(
+    client: httpx.AsyncClient,
+) -> None:
+    """'my client's son has taken over her bank card and she looks frightened at visits' was
+    refused as not covered: 'taken' and fear without 'of' or 'to' were not read as risk. The
+    follow-up is asked in that light: it carries safeguarding and financial abuse, not
+    'looks'."""
+    first, second = await converse(
+        client,
+        "my client's son has taken over her bank card and she looks frightened at visits",
+        "do we have to stop her direct payment?",
+    )
+    assert first["answered"]
+    assert any("safeguarding" in n for n in first["notices"])
+    assert "999" in lead(first) or "safeguarding concern" in lead(first)
+    understood = second["interpreted_as"] or ""
+    assert "safeguarding" in understood and "financial abuse" in understood
+    assert "looks" not in understood
+    assert "last resort" in second["answer"]
+
+
+async def test_employer_ni_is_national_insurance_not_northern_ireland(
+    client: httpx.AsyncClient,
+) -> None:
+    """'what employer NI does my client pay for her PA?' was led by what a self-employed PA's
+    'employer' can owe HMRC: 'NI' searched nothing, and the sentence sits under 'Self-employed
+    PAs' without naming them."""
+    first, second = await converse(
+        client,
+        "what employer NI does my client pay for her PA?",
+        "is there anything that reduces it?",
+    )
+    assert "15%" in lead(first), first["answer"]
+    assert {c["doc_id"] for c in first["citations"]} == {"pa-hmrc-paye-national-insurance"}
+    assert "Employment Allowance" in lead(second), second["answer"]

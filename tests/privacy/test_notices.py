@@ -45,6 +45,10 @@ def dp_service(service: Signpost) -> Signpost:
         "her son won't let me speak to her alone",
         "the PA controls all her money",
         "her nephew stops her from seeing her friends",
+        "my client's son has taken over her bank card",
+        "she looks frightened at visits since her nephew moved in",
+        "her PA took control of her money",
+        "he seems withdrawn since the new PA started",
     ],
 )
 def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
@@ -65,6 +69,8 @@ def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
         "How can a council control spending on a direct payment?",
         "Does the PA get holiday pay?",
         "Who controls the money in a managed account?",
+        "Can my client take over the management of her direct payment?",
+        "Is my client's daughter allowed to take over her DP as authorised person?",
     ],
 )
 def test_no_safeguarding_signpost_for_general_questions(question: str) -> None:
