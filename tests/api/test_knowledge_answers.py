@@ -449,7 +449,8 @@ async def test_someone_whose_money_was_taken_over_gets_the_route_and_the_follow_
     assert any("safeguarding" in n for n in first["notices"])
     assert "999" in lead(first) or "safeguarding concern" in lead(first)
     understood = second["interpreted_as"] or ""
-    assert "safeguarding" in understood and "financial abuse" in understood
+    assert "safeguarding" in understood
+    assert "financial abuse" in understood
     assert "looks" not in understood
     assert "last resort" in second["answer"]
 
