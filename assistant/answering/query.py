@@ -38,7 +38,9 @@ ABBREVIATIONS: dict[str, str] = {
 # Phrases practitioners use for what the sources say another way (added, never replacing).
 PHRASES: dict[str, str] = {
     r"\bday one\b|\bday-one\b|\bfrom the start\b": "first day",
-    r"\bcompulsory\b|\bmandatory\b|\bobliged\b": "legal requirement",
+    r"\bcompulsory\b|\bmandatory\b|\bobliged\b|\bby law\b|\blegally\b|\brequired in law\b": (
+        "legal requirement"
+    ),
     r"\b(?:the|a|any) fines?\b|\bfined\b": "penalty",
     r"\bpenalt(?:y|ies)\b": "fined",
     r"\bsack(?:ed|ing)?\b|\bfire[ds]?\b|\blet (?:her|him|them) go\b": "dismiss notice",

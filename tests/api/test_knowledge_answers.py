@@ -469,3 +469,10 @@ async def test_employer_ni_is_national_insurance_not_northern_ireland(
     assert "15%" in lead(first), first["answer"]
     assert {c["doc_id"] for c in first["citations"]} == {"pa-hmrc-paye-national-insurance"}
     assert "Employment Allowance" in lead(second), second["answer"]
+
+
+async def test_by_law_asks_whether_it_is_a_legal_requirement(client: httpx.AsyncClient) -> None:
+    """'does a new PA need a DBS check by law?' was led by the list of DBS levels: 'by law' did
+    not search 'legal requirement', which is how the sources say it."""
+    (answer,) = await converse(client, "does a new PA need a DBS check by law?")
+    assert "not a legal requirement" in lead(answer), answer["answer"]
