@@ -62,6 +62,14 @@ PHRASES: dict[str, str] = {
     r"\bwon't (?:agree|allow)\b": "refused",
     r"\bexpire[sd]?\b|\bout of date\b|\bhow long does a DBS\b": "snapshot",
     r"\bmaximum\b|\bmax\b|\bupper limit\b": "cap capped limit at most",
+    # money a person has not used ("can the council get back money she hasn't spent?")
+    r"\b(?:hasn't|has not|haven't|have not|hadn't|not|never|didn't|did not) (?:been )?spen[dt]\b|"
+    r"\bleft ?over\b|\bunused\b|\bbuilt up\b|\bbuilding up\b|\bsaved up\b": (
+        "unspent surplus repaid"
+    ),
+    # "keep receipts for every little thing": what proportionate monitoring is about
+    r"\breceipts?\b|\baccount for every\b|\bevery (?:little|small|single) (?:thing|item|"
+    r"purchase|penny)\b": "proportionate monitoring",
     # "NI" beside pay is National Insurance, not Northern Ireland ("what employer NI does she pay?")
     r"\b(?:employers?'?s?|employees?'?s?|pa(?:y|ys|ying|id)|class 1|secondary|and|or) NI\b|"
     r"\bNI (?:contributions?|rates?|threshold|bill|costs?|on (?:her|his|their|the|a) wages)\b": (

@@ -476,3 +476,22 @@ async def test_by_law_asks_whether_it_is_a_legal_requirement(client: httpx.Async
     not search 'legal requirement', which is how the sources say it."""
     (answer,) = await converse(client, "does a new PA need a DBS check by law?")
     assert "not a legal requirement" in lead(answer), answer["answer"]
+
+
+async def test_receipts_and_money_not_spent_search_what_the_sources_call_them(
+    client: httpx.AsyncClient,
+) -> None:
+    """'does my client have to keep receipts for every little thing she buys with her DP?' was
+    refused as not covered (the sources call it proportionate monitoring), and 'money she
+    hasn't spent' found no 'unspent' money to be repaid."""
+    (receipts,) = await converse(
+        client, "does my client have to keep receipts for every little thing she buys with her DP?"
+    )
+    assert receipts["answered"]
+    assert "proportionate" in lead(receipts), receipts["answer"]
+    *_, unspent = await converse(
+        client,
+        "when can the council end someone's direct payment?",
+        "can the council get back money she hasn't spent?",
+    )
+    assert "repaid" in unspent["answer"] or "surplus" in unspent["answer"], unspent["answer"]
