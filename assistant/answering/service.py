@@ -79,6 +79,11 @@ _MONEY = re.compile(
 )
 
 
+def _bare_word(word: str) -> str:
+    """A word as the index looks it up, without a possessive ("carer's" -> "carer")."""
+    return re.sub(r"['’]s?$", "", word)
+
+
 def _AT_RISK_SUBJECTS(text: str) -> list[str]:  # noqa: N802 (read as a table)
     """The subjects a conversation about someone at risk carries on: safeguarding, and
     financial abuse when money is involved."""
@@ -95,6 +100,12 @@ _POINTS_BACK = re.compile(r"\b(?:it|its|that|this|those|these)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 # an Act by name ("the Mental Health Act", "Children Act 1989"); "Which Act" names none
 _ACT = re.compile(r"\b(?:[A-Z][\w'()-]*\s+(?:(?:and|of|for|the|in|on)\s+)?){1,6}Act\b(?:\s+\d{4})?")
+# what a person may claim or owe, named by the word before it ("carer's allowance", "water bill")
+_ENTITLEMENT = re.compile(
+    r"\b([A-Za-z][\w'’]*)\s+(allowances?|credits?|discounts?|reductions?|badges?|bills?|"
+    r"benefits?|rebates?|vouchers?)\b",
+    re.I,
+)
 _NOT_A_NAME = frozenset({"Which", "What", "Whose", "That", "This", "An", "A", "Does", "Is", "Did"})
 _SUBJECT_PRONOUN = re.compile(r"\b(?:she|he|they)\b", re.I)  # "a form she has to send"
 # a follow-up that names this many things of its own, none of them in its answer, was
@@ -320,7 +331,9 @@ class AnsweringService:
         if named:
             composition = self.composer.compose(query, named, require_evidence=False)
         elif composition.answered and (
-            (not despite_unknown and self._mostly_unknown(own)) or self._unheld_act(own)
+            (not despite_unknown and self._mostly_unknown(own))
+            or self._unheld_act(own)
+            or self._unheld_entitlement(own, composition.answer)
         ):
             composition = Composition(ABSTAIN_MESSAGE, False, composition.confidence, [])
         return passages, composition
@@ -329,15 +342,34 @@ class AnsweringService:
         """The message names an Act no passage holds word for word ("what is the Mental Health
         Act section 136 power?"): whatever came close (the Mental Capacity Act, a lasting
         power of attorney) answers another law."""
-        for match in _ACT.finditer(message):
-            name = re.sub(r"^(?:The|the)\s+", "", match.group(0))
-            if name.split()[0] in _NOT_A_NAME:
+        return any(
+            name.split()[0] not in _NOT_A_NAME and not self._held(name)
+            for name in (re.sub(r"^(?:The|the)\s+", "", m.group(0)) for m in _ACT.finditer(message))
+        )
+
+    def _unheld_entitlement(self, message: str, answer: str) -> bool:
+        """The message asks about a benefit, allowance, bill, discount or badge that no passage
+        names ("help paying her water bill", "a blue badge", "her housing benefit"), and the
+        answer does not even say what kind ("water", "housing"): whatever came close (paying
+        a PA, the Employment Allowance) is about something else. "A holiday allowance" is
+        not held either, but its answer is about holiday."""
+        for match in _ENTITLEMENT.finditer(message):
+            kind, head = match.group(1), match.group(2)
+            bare = _bare_word(kind)
+            if kind.lower() in GENERIC or self._rarity(bare) == 0.0:
+                continue  # "her benefits", "which benefits", "would benefit": no name
+            singular = re.sub(r"s$", "", head)
+            if self._held(f"{kind} {singular}") or self._held(f"{kind} {singular}s"):
                 continue
-            hits = self.index.lexical_search(name, TITLE_SEARCHED)
-            chunks = self.index.store.get_chunks([hit.chunk_id for hit in hits])
-            if not any(mentions(chunk.text, name) for chunk, _ in chunks.values()):
+            if not mentions(answer, bare):
                 return True
         return False
+
+    def _held(self, name: str) -> bool:
+        """Some passage holds `name` word for word."""
+        hits = self.index.lexical_search(name, TITLE_SEARCHED)
+        chunks = self.index.store.get_chunks([hit.chunk_id for hit in hits])
+        return any(mentions(chunk.text, name) for chunk, _ in chunks.values())
 
     def _mostly_unknown(self, message: str) -> bool:
         """Two or more of the message's words, and at least half of those that say what it is

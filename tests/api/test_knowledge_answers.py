@@ -495,3 +495,29 @@ async def test_receipts_and_money_not_spent_search_what_the_sources_call_them(
         "can the council get back money she hasn't spent?",
     )
     assert "repaid" in unspent["answer"] or "surplus" in unspent["answer"], unspent["answer"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can my client get help paying her water bill?",
+        "can my client get a council tax reduction?",
+        "will a direct payment affect her housing benefit?",
+    ],
+)
+async def test_a_benefit_or_bill_no_source_names_is_not_answered(
+    client: httpx.AsyncClient, question: str
+) -> None:
+    """'help paying her water bill' was answered with an authorised person's conditions, and a
+    council tax reduction with PAYE: no passage names either."""
+    (answer,) = await converse(client, question)
+    assert not answer["answered"], answer["answer"]
+
+
+async def test_an_allowance_the_sources_call_otherwise_is_still_answered(
+    client: httpx.AsyncClient,
+) -> None:
+    """No passage says 'holiday allowance', but the answer is about holiday: it stands."""
+    (answer,) = await converse(client, "what holiday allowance does a full-time PA get?")
+    assert answer["answered"]
+    assert "5.6 weeks" in answer["answer"]
