@@ -326,7 +326,7 @@ def contradicts(question: str, sentence: str) -> bool:
     capacity, or one who has it; paying a relative or friend, when the question names no one
     to be paid ("can she use her DP to pay her rent?"); friends and neighbours, when the
     question is about a relative."""
-    return contradiction_test(question)(sentence)
+    return contradiction_test(question)(sentence, None)
 
 
 def condition_terms(question: str) -> str:
