@@ -67,6 +67,9 @@ PHRASES: dict[str, str] = {
     r"\bleft ?over\b|\bunused\b|\bbuilt up\b|\bbuilding up\b|\bsaved up\b": (
         "unspent surplus repaid"
     ),
+    # "what has to be on it?" (a payslip, a contract): what it must show or include
+    r"\bwhat (?:has|needs|goes|should go|must go|should be|must be|is) (?:to (?:be|go) )?on "
+    r"(?:it|them|a|an|the|her|his|their)\b": "must show include",
     # "keep receipts for every little thing": what proportionate monitoring is about
     r"\breceipts?\b|\baccount for every\b|\bevery (?:little|small|single) (?:thing|item|"
     r"purchase|penny)\b": "proportionate monitoring",

@@ -521,3 +521,15 @@ async def test_an_allowance_the_sources_call_otherwise_is_still_answered(
     (answer,) = await converse(client, "what holiday allowance does a full-time PA get?")
     assert answer["answered"]
     assert "5.6 weeks" in answer["answer"]
+
+
+async def test_what_has_to_be_on_a_payslip_is_what_it_must_show(client: httpx.AsyncClient) -> None:
+    """'what has to be on it?' after payslips was answered with who produces them: 'on it'
+    asks what it must show."""
+    *_, third = await converse(
+        client,
+        "can my client pay her PA cash in hand?",
+        "does she still need to give him payslips then?",
+        "what has to be on it?",
+    )
+    assert "deductions" in third["answer"], third["answer"]
