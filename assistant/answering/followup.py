@@ -212,7 +212,7 @@ def keywords_of(text: str, rarity: Rarity | None, subjects: list[tuple[str, str]
         if name.lower() not in named.split(" ") and not subjects_of(name):
             scored[name] = float("inf")  # ("Care Act" is a subject already)
     for word in _WORD.findall(text):
-        lower = _bare(word).lower()
+        lower = bare_word(word).lower()
         if len(lower) < 3 or lower in GENERIC or lower in named or lower in scored:
             continue
         if any(lower in name.lower().split() for name in scored) or subjects_of(lower):
@@ -250,16 +250,16 @@ def unknown_words(text: str, rarity: Rarity | None) -> list[str]:
     return [w for w in words if not subjects_of(w)]  # "her mum": a person the sources call parent
 
 
-def _bare(word: str) -> str:
+def bare_word(word: str) -> str:
     """A word as it is looked up: without a possessive ("client's" -> "client"), in its own
     case (the index reads "PAs" as "PA", and "pas" as a word it never saw)."""
-    return re.sub(r"'s?$", "", word)
+    return re.sub(r"['’]s?$", "", word)
 
 
 def unknown_words_in(words: list[str], rarity: Rarity) -> list[str]:
     """The words (of three letters or more, and not GENERIC) the knowledge base never saw,
     nor searches by other words ("maximum": cap, limit; see query.PHRASES)."""
-    bare = (_bare(w) for w in words)
+    bare = (bare_word(w) for w in words)
     return [
         w.lower()
         for w in bare

@@ -23,6 +23,7 @@ from assistant.answering.compose import (
 from assistant.answering.followup import (
     GENERIC,
     Resolution,
+    bare_word,
     leans_quietly,
     points_back,
     resolve,
@@ -79,12 +80,7 @@ _MONEY = re.compile(
 )
 
 
-def _bare_word(word: str) -> str:
-    """A word as the index looks it up, without a possessive ("carer's" -> "carer")."""
-    return re.sub(r"['’]s?$", "", word)
-
-
-def _AT_RISK_SUBJECTS(text: str) -> list[str]:  # noqa: N802 (read as a table)
+def at_risk_subjects(text: str) -> list[str]:
     """The subjects a conversation about someone at risk carries on: safeguarding, and
     financial abuse when money is involved."""
     return ["financial abuse", "safeguarding"] if _MONEY.search(text) else ["safeguarding"]
@@ -211,7 +207,7 @@ class AnsweringService:
                 # what comes next in the conversation is asked in that light ("do we have to
                 # stop her direct payment?" after her son took over her bank card)
                 resolution.subjects[:0] = [
-                    s for s in _AT_RISK_SUBJECTS(resolution.text) if s not in resolution.subjects
+                    s for s in at_risk_subjects(resolution.text) if s not in resolution.subjects
                 ]
             else:
                 # a quiet follow-up is read with the conversation first (and says so)
@@ -355,7 +351,7 @@ class AnsweringService:
         not held either, but its answer is about holiday."""
         for match in _ENTITLEMENT.finditer(message):
             kind, head = match.group(1), match.group(2)
-            bare = _bare_word(kind)
+            bare = bare_word(kind)
             if kind.lower() in GENERIC or self._rarity(bare) == 0.0:
                 continue  # "her benefits", "which benefits", "would benefit": no name
             singular = re.sub(r"s$", "", head)
