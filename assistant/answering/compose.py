@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answering.query import contradiction_test, jaccard, other_cases
+from assistant.answering.query import contradiction_test, exemption_test, jaccard, other_cases
 from assistant.answering.retrieval import Passage
 from assistant.safety.notices import kind_label, nations_named, source_kind
 from assistant.schemas import Citation
@@ -208,6 +208,7 @@ OWN_MEANING = 0.5
 CURRICULUM_ASIDE = 0.1  # 0.1 and 0.2 gave the same tuning figures
 WHO_SAID_BONUS = 0.3
 LEAD_WITH_BONUS = 0.25  # for each part of what the caller needs first (compose's lead_with)
+EXEMPTION_BONUS = 0.15  # a yes/no question's relation, exempted by name (not tuned)
 SAID_BONUS = 0.1  # not tuned: no tuning question moves between 0.1 and 0.2
 YEAR_MATCH = 0.1  # a source of the year the question names ("the 2013 survey")
 HEADING_WEIGHT = 0.1  # how much a section heading's closeness to the question adds
@@ -369,6 +370,8 @@ class ExtractiveComposer:
         self._attach_similarity(question, sentences, own if background else "")
         years = set(_DATE_LIKE.findall(question))
         clashes = contradiction_test(question)
+        # "does she need insurance if the PA is her sister?": the exemption naming her sister
+        exempts = exemption_test(own or question)
         asked = q_terms - carried  # the message's own words
         teaching = bool(_TEACHING.search(question))
         # "what's in the training session on ...?" asks of the curriculum itself
@@ -398,6 +401,14 @@ class ExtractiveComposer:
             s.contradicts = clashes(s.text, s.section)
             if s.contradicts:
                 s.score -= CONTRADICTION_PENALTY  # never lead with the other case's rule
+        # an exemption naming the question's relation answers it, where it qualifies the rule
+        # that would lead (the same document): the insurance exemption for a sister answers an
+        # insurance question, not one on paying her
+        if sentences and "yesno" in kinds:
+            ruling = passages[max(sentences, key=lambda s: s.score).passage].record.doc_id
+            for s in sentences:
+                if passages[s.passage].record.doc_id == ruling and exempts(s.text):
+                    s.score += EXEMPTION_BONUS
         best_overlap = max((s.overlap for s in sentences), default=0.0)
         evidence = self.enough_evidence(passages, best_overlap, continuing)
         if not sentences or (require_evidence and not evidence):

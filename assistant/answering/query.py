@@ -308,6 +308,31 @@ def contradiction_test(question: str) -> Callable[[str, str | None], bool]:
     return clash
 
 
+# a sentence that exempts someone from a rule ("The law does not require this insurance for
+# employees who are close family members (for example ... brother or sister)")
+_EXEMPTS = re.compile(
+    r"\b(?:does not|do not|doesn't|don't|need not|is not|are not) (?:require|need|apply|have to)|"
+    r"\bnot required\b|\bexempt(?:ion|s|ed)?\b|\bexcept\b|\bunless\b",
+    re.I,
+)
+
+
+def exemption_test(question: str) -> Callable[[str], bool]:
+    """For a question naming a relation ("... if the only PA is her sister?"): does a sentence
+    exempt that very relation from the rule? It is the answer, not the rule it qualifies."""
+    named = {m.group(0).lower().rstrip("s") for m in _NAMES_RELATIVE.finditer(question)}
+    if not named:
+        return lambda sentence: False
+
+    def exempts(sentence: str) -> bool:
+        if not _EXEMPTS.search(sentence):
+            return False
+        said = {m.group(0).lower().rstrip("s") for m in _NAMES_RELATIVE.finditer(sentence)}
+        return bool(named & said)
+
+    return exempts
+
+
 def other_cases(question: str, sentence: str) -> list[Callable[[str], bool]]:
     """For each condition the sentence's rule hangs on and the question leaves open ("can my
     client pay her husband?": living with her or not), a test for a sentence stating the rule

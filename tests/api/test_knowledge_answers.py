@@ -533,3 +533,19 @@ async def test_what_has_to_be_on_a_payslip_is_what_it_must_show(client: httpx.As
         "what has to be on it?",
     )
     assert "deductions" in third["answer"], third["answer"]
+
+
+async def test_an_exemption_naming_the_relation_asked_about_leads(
+    client: httpx.AsyncClient,
+) -> None:
+    """'does my client need employers liability insurance if the only PA is her sister?' led
+    with 'anyone who employs a PA must be insured'; the family exemption, which names a sister,
+    came third. It leads only where it qualifies the rule that would lead: paying a daughter is
+    still answered from the family-payment rules, not the insurance exemption."""
+    (sister,) = await converse(
+        client, "does my client need employers liability insurance if the only PA is her sister?"
+    )
+    assert "does not require this insurance" in lead(sister), sister["answer"]
+    assert "must be insured" in sister["answer"]  # the rule stays beside its exemption
+    (daughter,) = await converse(client, "Can my client pay her daughter as her PA?")
+    assert {c["doc_id"] for c in daughter["citations"]} == {"dp-paying-family-members"}
