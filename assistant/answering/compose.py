@@ -44,6 +44,12 @@ NO_DOCUMENTS_MESSAGE = (
 _FIGURE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|per ?cent)|£\s?\d|\b\d{2,}\b|\b\d+\s+(?:in|out of)\s+\d+"
 )
+# a count in words ("at least two references"): what "how many" asks as much as a figure
+_COUNTED = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)\s+"
+    r"(?![\w-]+ (?:ago|later)\b)[a-z]",
+    re.I,
+)
 _CONTEXT = re.compile(
     r"\b(?:19|20)\d{2}\b|\bsurvey|\bpoll\b|\bstudy\b|\bresearch\b|\brespondents?\b", re.I
 )
@@ -154,6 +160,8 @@ _REPORTED = re.compile(
 # "what did the 2013 survey find?" is answered by its figures
 _FINDINGS_QUESTION = re.compile(
     r"\b(?:surveys?|polls?|study|research)\b.*\b(?:find|found|show|showed|reveal|revealed|say)\b|"
+    r"\b(?:find|found|show|showed|reveal|revealed|say|said)\b.*\b(?:the|a|that|this) (?:\d{4} )?"
+    r"(?:surveys?|polls?)\b|"
     r"\b(?:findings|results) of\b",
     re.I,
 )
@@ -578,8 +586,10 @@ class ExtractiveComposer:
         bonus = 0.0
         if "duration" in kinds:
             bonus += 0.3 if _DURATION.search(s.text) else 0.0  # "how long": weeks, months
-        elif "numeric" in kinds and _FIGURE.search(_DATE_LIKE.sub("", s.text)):
-            bonus += 0.3  # a figure (a year is not one)
+        elif "numeric" in kinds and (
+            _FIGURE.search(_DATE_LIKE.sub("", s.text)) or _COUNTED.search(s.text)
+        ):
+            bonus += 0.3  # a figure (a year is not one), or a count in words ("two references")
         if "when" in kinds and (
             _DATE_LIKE.search(_NAMED_YEAR.sub("", s.text)) or _DURATION.search(s.text)
         ):  # a year, or a time ("within six months", "yearly")

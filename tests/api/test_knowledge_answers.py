@@ -549,3 +549,12 @@ async def test_an_exemption_naming_the_relation_asked_about_leads(
     assert "must be insured" in sister["answer"]  # the rule stays beside its exemption
     (daughter,) = await converse(client, "Can my client pay her daughter as her PA?")
     assert {c["doc_id"] for c in daughter["citations"]} == {"dp-paying-family-members"}
+
+
+async def test_how_many_is_answered_by_a_count_in_words(client: httpx.AsyncClient) -> None:
+    """'how many references should my client get for a new PA?' led with the £45,000 penalty
+    for employing someone without the right to work: a figure, where 'at least two references'
+    was not counted as one."""
+    (answer,) = await converse(client, "how many references should my client get for a new PA?")
+    assert "two references" in lead(answer), answer["answer"]
+    assert "£45,000" not in answer["answer"]
