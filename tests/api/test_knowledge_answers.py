@@ -558,3 +558,16 @@ async def test_how_many_is_answered_by_a_count_in_words(client: httpx.AsyncClien
     (answer,) = await converse(client, "how many references should my client get for a new PA?")
     assert "two references" in lead(answer), answer["answer"]
     assert "£45,000" not in answer["answer"]
+
+
+async def test_sacking_a_pa_asks_for_a_fair_reason_not_the_notice(
+    client: httpx.AsyncClient,
+) -> None:
+    """'can my client just sack her?' after a notice question was answered with notice periods:
+    'sack' searched 'dismiss notice', on top of the notice the conversation carried."""
+    _, second = await converse(
+        client,
+        "what's the notice period for a PA who's been there 6 months?",
+        "can my client just sack her?",
+    )
+    assert "fair reason" in second["answer"], second["answer"]
