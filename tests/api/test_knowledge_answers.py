@@ -571,3 +571,10 @@ async def test_sacking_a_pa_asks_for_a_fair_reason_not_the_notice(
         "can my client just sack her?",
     )
     assert "fair reason" in second["answer"], second["answer"]
+
+
+async def test_the_authorised_person_is_the_pas_employer(client: httpx.AsyncClient) -> None:
+    """'does the authorised person become the PA's employer?' was answered with right-to-work
+    checks: the answer was only a practice point's list item."""
+    (answer,) = await converse(client, "does the authorised person become the PA's employer?")
+    assert "employer's duties" in lead(answer), answer["answer"]
