@@ -439,7 +439,8 @@ async def test_someone_whose_money_was_taken_over_gets_the_route_and_the_follow_
     """'my client's son has taken over her bank card and she looks frightened at visits' was
     refused as not covered: 'taken' and fear without 'of' or 'to' were not read as risk. The
     follow-up is asked in that light: it carries safeguarding and financial abuse, not
-    'looks'."""
+    'looks', and is answered from the financial-abuse note (it had been answered with when a
+    council may end a direct payment)."""
     first, second = await converse(
         client,
         "my client's son has taken over her bank card and she looks frightened at visits",
@@ -452,7 +453,7 @@ async def test_someone_whose_money_was_taken_over_gets_the_route_and_the_follow_
     assert "safeguarding" in understood
     assert "financial abuse" in understood
     assert "looks" not in understood
-    assert "last resort" in second["answer"]
+    assert "not a reason to refuse or stop" in lead(second), second["answer"]
 
 
 async def test_employer_ni_is_national_insurance_not_northern_ireland(
