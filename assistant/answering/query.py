@@ -89,7 +89,11 @@ PHRASES: dict[str, str] = {
     ),
     r"\bwhen did (?:[\w-]+ ){1,4}(?:start|begin|come in|come about|first)\b|"
     r"\bwhen were (?:[\w-]+ ){1,4}(?:introduced|brought in)\b": "first became law history",
-    r"\boverrul(?:e|ed|ing)\b|\boverrid(?:e|ing)\b|\bgo against (?:her|his|their) wishes\b": (
+    r"\boverrul(?:e|ed|ing)\b|\boverrid(?:e|ing)\b|\bgo against (?:her|his|their) wishes\b|"
+    # "choices her son thinks are daft": what the Mental Capacity Act calls unwise
+    r"\b(?:daft|silly|stupid|foolish|reckless|bad|poor|odd|strange|wrong) "
+    r"(?:choices?|decisions?)\b|"
+    r"\b(?:choices?|decisions?)\b[^.?!]{0,40}\b(?:daft|silly|stupid|foolish|reckless)\b": (
         "unwise decision capacity"
     ),
     r"\b(?:1[3-9]|20)[- ]years?[- ]olds?\b|\b\w+\)?(?:'s| is| are) (?:1[3-9]|20)\b(?! ?(?:hours?|"

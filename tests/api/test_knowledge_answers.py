@@ -579,3 +579,15 @@ async def test_the_authorised_person_is_the_pas_employer(client: httpx.AsyncClie
     checks: the answer was only a practice point's list item."""
     (answer,) = await converse(client, "does the authorised person become the PA's employer?")
     assert "employer's duties" in lead(answer), answer["answer"]
+
+
+async def test_daft_choices_ask_about_unwise_decisions(client: httpx.AsyncClient) -> None:
+    """'my client keeps making choices her son thinks are daft - does that mean she lacks
+    capacity?' was refused as not covered: the Mental Capacity Act calls them unwise."""
+    (answer,) = await converse(
+        client,
+        "my client keeps making choices her son thinks are daft - does that mean she lacks "
+        "capacity?",
+    )
+    assert answer["answered"]
+    assert "unwise decision" in lead(answer), answer["answer"]
