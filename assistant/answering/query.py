@@ -98,7 +98,9 @@ PHRASES: dict[str, str] = {
     ),
     r"\b(?:1[3-9]|20)[- ]years?[- ]olds?\b|\b\w+\)?(?:'s| is| are) (?:1[3-9]|20)\b(?! ?(?:hours?|"
     r"weeks?|days?|months?|%|per))|"
-    r"\baged (?:1[3-9]|20)\b": "age rate minimum wage under-18s",
+    r"\baged (?:1[3-9]|20)\b|\bunder[- ]?18s?\b|\bunder eighteen\b|\bteenagers?\b": (
+        "age rate minimum wage under-18s"
+    ),
     r"\b(?:she's|he's|she is|he is|they're|they are|aged) (?:2[1-9]|[3-5]\d|6[0-4])\b"
     r"(?! ?(?:hours?|weeks?|days?|months?|%|per|pounds?|minutes?))": "aged age",
     r"\btoo old\b|\bolder (?:people|adults|person)\b|\belderly\b|"

@@ -591,3 +591,11 @@ async def test_daft_choices_ask_about_unwise_decisions(client: httpx.AsyncClient
     )
     assert answer["answered"]
     assert "unwise decision" in lead(answer), answer["answer"]
+
+
+async def test_a_pa_under_18_is_answered_with_the_rate_for_their_age(
+    client: httpx.AsyncClient,
+) -> None:
+    """'can my client's PA be under 18?' was answered with the levels of DBS check."""
+    (answer,) = await converse(client, "can my client's PA be under 18?")
+    assert "under-18s" in lead(answer), answer["answer"]
