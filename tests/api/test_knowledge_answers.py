@@ -599,3 +599,12 @@ async def test_a_pa_under_18_is_answered_with_the_rate_for_their_age(
     """'can my client's PA be under 18?' was answered with the levels of DBS check."""
     (answer,) = await converse(client, "can my client's PA be under 18?")
     assert "under-18s" in lead(answer), answer["answer"]
+
+
+async def test_paying_more_than_the_minimum_wage_is_allowed(client: httpx.AsyncClient) -> None:
+    """'is my client allowed to pay her PA more than the minimum wage?' was answered with the
+    rates alone: nothing said they are a floor."""
+    (answer,) = await converse(
+        client, "is my client allowed to pay her PA more than the minimum wage?"
+    )
+    assert "can pay a PA more" in answer["answer"], answer["answer"]
