@@ -279,6 +279,15 @@ def points_back(message: str) -> bool:
     )
 
 
+def opens_a_topic(message: str) -> bool:
+    """The message leans on the conversation only by how it opens ("and who does the payroll?"),
+    points at nothing said before ("it", "that", "they"), and names a topic of its own: it may
+    be a new question, and its reading alone is worth answering too."""
+    if _POINTER.search(message) or _THING_BACK.search(message):
+        return False
+    return any(kind == "topic" for kind, _ in subjects_of(message))
+
+
 def is_follow_up(message: str, own: list[tuple[str, str]]) -> bool:
     if _LEANS_ON.search(message) or _PRONOUN.search(_strip_client(message)):
         return True

@@ -25,6 +25,7 @@ from assistant.answering.followup import (
     Resolution,
     bare_word,
     leans_quietly,
+    opens_a_topic,
     points_back,
     resolve,
     subjects_of,
@@ -441,7 +442,7 @@ class AnsweringService:
             other = resolve(own, turns, self._rarity, lean=True, despite_unknown=unknown)
             if other.interpreted_as is None:
                 return reading, passages, composition
-        elif points_back(own) or not self._says_enough(own):
+        elif (points_back(own) or not self._says_enough(own)) and not opens_a_topic(own):
             return reading, passages, composition  # "who pays for it?" cannot be read alone
         else:
             other = resolve(own, [], self._rarity)

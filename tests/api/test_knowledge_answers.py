@@ -608,3 +608,17 @@ async def test_paying_more_than_the_minimum_wage_is_allowed(client: httpx.AsyncC
         client, "is my client allowed to pay her PA more than the minimum wage?"
     )
     assert "can pay a PA more" in answer["answer"], answer["answer"]
+
+
+async def test_and_with_a_topic_of_its_own_may_be_read_alone(client: httpx.AsyncClient) -> None:
+    """'and who does the payroll?' after a neighbour as PA and a DBS check repeated the levels of
+    DBS check: a message opening with 'and' was never read alone, though it names a topic of
+    its own and points at nothing said before. 'can the DP pay for it?' still cannot be."""
+    *_, third = await converse(
+        client,
+        "my client wants to employ her neighbour as a PA",
+        "does she need a DBS check?",
+        "and who does the payroll?",
+    )
+    assert "payroll service" in lead(third), third["answer"]
+    assert "DBS" not in third["answer"]
