@@ -378,8 +378,6 @@ class ExtractiveComposer:
         self._attach_similarity(question, sentences, own if background else "")
         years = set(_DATE_LIKE.findall(question))
         clashes = contradiction_test(question)
-        # "does she need insurance if the PA is her sister?": the exemption naming her sister
-        exempts = exemption_test(own or question)
         asked = q_terms - carried  # the message's own words
         teaching = bool(_TEACHING.search(question))
         # "what's in the training session on ...?" asks of the curriculum itself
@@ -413,6 +411,7 @@ class ExtractiveComposer:
         # that would lead (the same document): the insurance exemption for a sister answers an
         # insurance question, not one on paying her
         if sentences and "yesno" in kinds:
+            exempts = exemption_test(own or question)  # "... if the PA is her sister?"
             ruling = passages[max(sentences, key=lambda s: s.score).passage].record.doc_id
             for s in sentences:
                 if passages[s.passage].record.doc_id == ruling and exempts(s.text):

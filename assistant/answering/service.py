@@ -355,18 +355,21 @@ class AnsweringService:
             bare = bare_word(kind)
             if kind.lower() in GENERIC or self._rarity(bare) == 0.0:
                 continue  # "her benefits", "which benefits", "would benefit": no name
-            singular = re.sub(r"s$", "", head)
-            if self._held(f"{kind} {singular}") or self._held(f"{kind} {singular}s"):
+            singular = f"{kind} {re.sub(r's$', '', head)}"
+            if self._held(singular, f"{singular}s"):
                 continue
             if not mentions(answer, bare):
                 return True
         return False
 
-    def _held(self, name: str) -> bool:
-        """Some passage holds `name` word for word."""
+    def _held(self, name: str, *variants: str) -> bool:
+        """Some passage holds `name`, or one of its `variants` ("water bills"), word for word.
+        One search serves them all: the index reads a plural as its singular."""
         hits = self.index.lexical_search(name, TITLE_SEARCHED)
         chunks = self.index.store.get_chunks([hit.chunk_id for hit in hits])
-        return any(mentions(chunk.text, name) for chunk, _ in chunks.values())
+        return any(
+            mentions(chunk.text, form) for chunk, _ in chunks.values() for form in (name, *variants)
+        )
 
     def _mostly_unknown(self, message: str) -> bool:
         """Two or more of the message's words, and at least half of those that say what it is
