@@ -55,7 +55,8 @@ def test_survey_figure_is_answered_with_its_source(corpus_service: Signpost) -> 
     )
     assert response.answered is True
     assert "49%" in response.answer
-    assert response.confidence >= 0.5
+    # its lead is from the article's second passage, which costs RANK_DOUBT (0.1): 0.50 -> 0.40
+    assert response.confidence >= 0.4
     cited = {c.doc_id for c in response.citations}
     assert SKILLS_DOC in cited
     figure = re.search(r"[^.]*49%[^\[]*\[(\d+)\]", response.answer)
