@@ -86,7 +86,8 @@ _DURATION_QUESTION = re.compile(
 )
 _DURATION = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several)"
-    r"(?:\s+(?:to|or)\s+\w+)?\s+(?:days?|weeks?|months?|years?)\b|"
+    r"(?:\s+(?:to|or)\s+\w+)?\s+(?:(?:consecutive|complete|full|whole|clear|working|calendar)\s+)?"
+    r"(?:days?|weeks?|months?|years?)\b|"
     r"\b(?:daily|weekly|fortnightly|monthly|quarterly|yearly|annually)\b",
     re.I,
 )

@@ -622,3 +622,21 @@ async def test_and_with_a_topic_of_its_own_may_be_read_alone(client: httpx.Async
     )
     assert "payroll service" in lead(third), third["answer"]
     assert "DBS" not in third["answer"]
+
+
+async def test_a_care_home_stay_leads_with_the_four_week_limit(client: httpx.AsyncClient) -> None:
+    """'How long can a direct payment pay for a care home stay?' led with when a direct payment
+    is reviewed: the four-week limit sat inside the list of what it cannot pay for, and 'four
+    consecutive weeks' was not read as a stretch of time."""
+    (answer,) = await converse(client, "How long can a direct payment pay for a care home stay?")
+    assert "four consecutive weeks" in lead(answer), answer["answer"]
+
+
+async def test_a_holiday_abroad_is_answered_by_the_eligible_needs_test(
+    client: httpx.AsyncClient,
+) -> None:
+    """'my client wants to use her DP for a holiday in Spain' was refused as not covered."""
+    (answer,) = await converse(client, "my client wants to use her DP for a holiday in Spain")
+    assert answer["answered"], answer["answer"]
+    assert "abroad" in lead(answer), answer["answer"]
+    assert "eligible needs" in lead(answer), answer["answer"]
