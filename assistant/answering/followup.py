@@ -118,6 +118,8 @@ _SHIFTS = re.compile(r"^\s*(?:and )?(?:what|how) about\b", re.I)
 _PRONOUN = re.compile(r"\b(?:she|he|they|her|him|them|it|its|his|their)\b", re.I)
 # "that", "this": what was said before ("who decides that?"); "is there" is not a pointer
 _POINTER = re.compile(r"\b(?:that|this|those|these|then|one)\b", re.I)
+# "the policy", "the first check": a thing taken as known
+_THE = re.compile(r"\bthe ([a-z][\w-]*)\b", re.I)
 # the message names its own person, so "her daughter" is that person's daughter
 _OWN_PERSON = re.compile(
     r"\b(?:clients?|service users?|someone|somebody|people|(?:a|the|my|our) (?:person|man|woman|"
@@ -301,6 +303,18 @@ def is_follow_up(message: str, own: list[tuple[str, str]]) -> bool:
     return len(_WORD.findall(message)) <= SHORT_WORDS
 
 
+def takes_as_known(message: str, rarity: Rarity | None) -> bool:
+    """The message speaks of "the" thing the knowledge base knows but the message does not name
+    as a subject ("can the DP pay for the policy?" after employer's liability insurance):
+    something said before. "The weather" is a thing the knowledge base never saw."""
+    if rarity is None:
+        return False
+    return any(
+        word.lower() not in GENERIC and not subjects_of(word) and rarity(word) is not None
+        for word in _THE.findall(message)
+    )
+
+
 def resolve(
     message: str,
     turns: list[ConversationTurn],
@@ -316,7 +330,8 @@ def resolve(
     own = subjects_of(message)
     own += [("keyword", w) for w in keywords_of(message, rarity, own)]
     own_phrases = [p for _, p in own]
-    if not turns or not (lean or is_follow_up(message, own)):
+    leans = lean or is_follow_up(message, own) or takes_as_known(message, rarity)
+    if not turns or not leans:
         return Resolution(message, None, own_phrases)
     if not despite_unknown and unknown_words(message, rarity):  # "a licence for her dog?"
         return Resolution(message, None, own_phrases)

@@ -640,3 +640,17 @@ async def test_a_holiday_abroad_is_answered_by_the_eligible_needs_test(
     assert answer["answered"], answer["answer"]
     assert "abroad" in lead(answer), answer["answer"]
     assert "eligible needs" in lead(answer), answer["answer"]
+
+
+async def test_the_policy_is_the_insurance_asked_about(client: httpx.AsyncClient) -> None:
+    """'can the DP pay for the policy?' after employer's liability insurance was read alone
+    (it names a direct payment) and answered with what a direct payment cannot pay for."""
+    *_, third = await converse(
+        client,
+        "does my client need insurance to employ a PA?",
+        "what if the PA is her son?",
+        "can the DP pay for the policy?",
+    )
+    assert third["interpreted_as"], third
+    assert "allowable use of the direct payment" in third["answer"], third["answer"]
+    assert "cannot pay for" not in third["answer"]

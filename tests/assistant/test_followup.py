@@ -147,6 +147,18 @@ def test_a_person_the_sources_call_otherwise_is_no_unknown_word() -> None:
     assert dog.interpreted_as is None
 
 
+def test_the_thing_a_message_takes_as_known_points_back() -> None:
+    """'can the DP pay for the policy?' names a direct payment, so it was read alone, and alone
+    it got what a direct payment cannot pay for: 'the policy' is the insurance asked about."""
+    insurance = _after_with_words("does my client need insurance to employ a PA?")
+    read = resolve("can the DP pay for the policy?", insurance, _rarity)
+    assert read.interpreted_as is not None
+    assert "insurance" in read.carried
+    # a thing the knowledge base never saw is no pointer back
+    dog = resolve("can the DP pay for the dog?", insurance, _rarity)
+    assert dog.interpreted_as is None
+
+
 def test_an_unknown_word_that_names_nothing_does_not_end_the_conversation() -> None:
     pension = _after_with_words("Does my client have to put her PA in a pension?")
     read = resolve("and if nobody qualifies?", pension, _rarity)
