@@ -174,7 +174,7 @@ class Sentence:
     passage: int  # index into the passages list
     position: int  # order within its passage
     prior: float = 0.0  # how much the passage itself is trusted
-    terms: set[str] = field(default_factory=set)
+    terms: set[str] = field(default_factory=set)  # with a list's, those of its introduction
     section_terms: set[str] = field(default_factory=set)  # document title and heading path
     is_list: bool = False
     heading: str | None = None  # the section heading (or the title) it sits under
@@ -185,6 +185,7 @@ class Sentence:
     relevance: float = 0.0  # how much it bears on the question (meaning and words)
     contradicts: bool = False  # states the rule for the opposite case to the question's
     defines: bool | None = None  # defines the term a "what is" question asks (None: no definition)
+    own_terms: set[str] = field(default_factory=set)  # its own words alone (terms: see above)
 
 
 @dataclass
@@ -537,6 +538,7 @@ class ExtractiveComposer:
                     text, p_index, position, prior, own, set(context_terms), is_list, heading
                 )
                 sentence.section = passage.chunk.section
+                sentence.own_terms = set(terms)
                 out.append(sentence)
         return out
 
@@ -752,7 +754,9 @@ class ExtractiveComposer:
 
     @staticmethod
     def _says_again(s: Sentence, chosen: list[Sentence]) -> bool:
-        if any(jaccard(s.terms, c.terms) >= 0.6 for c in chosen):
+        # its own words: a list also carries its introduction's (see _candidates), and "The
+        # written statement must cover pay, hours, ..." is not the sentence before it again
+        if any(jaccard(s.own_terms, c.own_terms) >= 0.6 for c in chosen):
             return True
         return _repeats_a_figure(s, chosen)  # the same finding from another source
 

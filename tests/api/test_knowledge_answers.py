@@ -654,3 +654,14 @@ async def test_the_policy_is_the_insurance_asked_about(client: httpx.AsyncClient
     assert third["interpreted_as"], third
     assert "allowable use of the direct payment" in third["answer"], third["answer"]
     assert "cannot pay for" not in third["answer"]
+
+
+async def test_what_a_contract_must_cover_is_not_taken_for_a_repeat(
+    client: httpx.AsyncClient,
+) -> None:
+    """'does my client have to do a contract for her PA?' left out what the written statement
+    must cover: as a list it carried its introduction's words, and so read as the sentence
+    before it said again."""
+    (answer,) = await converse(client, "does my client have to do a contract for her PA?")
+    assert "written statement" in answer["answer"], answer["answer"]
+    assert "must cover pay, hours, holiday" in answer["answer"], answer["answer"]
