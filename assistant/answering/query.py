@@ -79,6 +79,14 @@ PHRASES: dict[str, str] = {
         "National Insurance"
     ),
     r"£\s?\d+(?:\.\d+)? (?:an|per|a) hour\b|\bhourly rate\b": "minimum wage National Living Wage",
+    # a PA hurt at work ("hurts her back lifting her"): what employer's liability insurance is for
+    r"\b(?:PA|personal assistant|carer|employee)\b[^.?!]{0,30}\b(?:hurts? (?:her|his|their)|"
+    r"hurt|injured|(?:had|has) an accident)\b|\binjured at work\b|\baccident at work\b": (
+        "injured by their work employer's liability insurance"
+    ),
+    # paid in cash ("wants to be paid weekly in cash"): lawful, through PAYE
+    r"\bpaid (?:\w+ )?(?:in|with) cash\b|\bpay (?:her|him|them|the PA|a PA|their PA) "
+    r"(?:\w+ )?(?:in|with) cash\b|\bcash wages\b": "paying a PA in cash PAYE payslip",
     r"\bwhat (?:happens|will happen) to (?:her|his|their|the) (?:PAs?|personal assistants?|"
     r"staff)\b": "employment ends redundant notice",
     r"\bcover(?:s|ing)? (?:for )?(?:her|his|their|the|a|my client's) (?:shifts?|hours)\b|"

@@ -665,3 +665,19 @@ async def test_what_a_contract_must_cover_is_not_taken_for_a_repeat(
     (answer,) = await converse(client, "does my client have to do a contract for her PA?")
     assert "written statement" in answer["answer"], answer["answer"]
     assert "must cover pay, hours, holiday" in answer["answer"], answer["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # was answered with what a self-employed PA is
+        ("what should I do if my client's PA hurts her back lifting her?", "injured or made ill"),
+        # was answered with self-employment and the signs of misuse ("unexplained cash")
+        ("my client's PA wants to be paid weekly in cash, is that ok?", "in cash is lawful"),
+    ],
+)
+async def test_a_pa_hurt_at_work_or_paid_in_cash_gets_the_rule(
+    client: httpx.AsyncClient, question: str, expected: str
+) -> None:
+    (answer,) = await converse(client, question)
+    assert expected in lead(answer), answer["answer"]
