@@ -59,7 +59,9 @@ _STARTS_SENTENCE = re.compile(r"[\"“‘(\[]?[A-Z0-9£#*-]")
 _POINTER = re.compile(
     r"^(?:That|This|These|Those|It|They|Their|Its|She|He|Her|His|However|But|For example|"
     r"For instance|Also|Others|"
-    r"So|Such|Here|There|The exception|The same|In (?:each|both|either|that|this|such) cases?|"
+    # "There, ..." points; "There is no upper age limit" does not
+    r"So|Such|Here|There(?! (?:is|are|was|were|will|may|can|must|has|have)\b)|The exception|"
+    r"The same|In (?:each|both|either|that|this|such) cases?|"
     r"Otherwise|Instead|Then|After that|As a result|Even so|Likewise|Similarly|Both|Either)\b"
 )
 _WHEN_QUESTION = re.compile(r"^\s*(?:when|what year|since when|how long ago)\b", re.I)
@@ -67,7 +69,8 @@ _DATE_LIKE = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 # a year that is part of a law's name ("the Care Act 2014", "Regulations 2014") dates the
 # law, not the thing a "when" question asks about
 _NAMED_YEAR = re.compile(
-    r"\b(?:Act|Regulations|Order|Rules|Bill)\s+(?:\([\w ]+\)\s+)?(?:1[89]|20)\d{2}\b"
+    r"\b(?:Act|Regulations|Order|Rules|Bill)\s+(?:\([\w ]+\)\s+)?(?:1[89]|20)\d{2}\b|"
+    r"\b(?:1[89]|20)\d{2}\s+(?:Act|Regulations|Order|Rules|Bill)\b"  # "the 2014 Regulations"
 )
 _DEFINE_QUESTION = re.compile(
     r"^\s*(?:what(?:'s| is| are)\s+(?:an?\s+|the\s+)?[\w' -]{2,40}\??\s*$|what does .+ mean)",

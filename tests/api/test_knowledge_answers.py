@@ -681,3 +681,22 @@ async def test_a_pa_hurt_at_work_or_paid_in_cash_gets_the_rule(
 ) -> None:
     (answer,) = await converse(client, question)
     assert expected in lead(answer), answer["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # was answered with what makes a PA an employee: the hours limit was not written down
+        ("my client wants her PA to work 60 hours a week, is there a limit?", "48 hours"),
+        ("does a PA get a break during a long shift?", "20 minutes"),
+        # was answered with the four conditions, which say nothing of age
+        ("my client is 70, can she still have a direct payment?", "65 and over"),
+        # was led by how to ask to stop one
+        ("How does someone ask for a direct payment?", "To ask for a direct payment"),
+    ],
+)
+async def test_a_section_that_answers_its_heading_leads(
+    client: httpx.AsyncClient, question: str, expected: str
+) -> None:
+    (answer,) = await converse(client, question)
+    assert expected in lead(answer), answer["answer"]
