@@ -54,6 +54,8 @@ _CONTEXT = re.compile(
     r"\b(?:19|20)\d{2}\b|\bsurvey|\bpoll\b|\bstudy\b|\bresearch\b|\brespondents?\b", re.I
 )
 _ENDS_SENTENCE = re.compile(r"[.!?][\"”’)\]]*$")
+_CHUNK_ENDS = re.compile(r"[.!?:;)\]\"”’|]$")  # a line that ends a sentence, list item or table
+_LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _STARTS_SENTENCE = re.compile(r"[\"“‘(\[]?[A-Z0-9£#*-]")
 # A sentence that leans on the one before it: only ever shown right after it.
 _POINTER = re.compile(
@@ -522,7 +524,12 @@ class ExtractiveComposer:
             # a much closer passage should win even when fusion put it second)
             prior = max(0.0, 0.25 + PRIOR_SLOPE * (passage.similarity - top))
             heading = passage.chunk.section or passage.record.title
+            # a chunk cut at a line inside a sentence ends with a fragment, which a list's
+            # joining would even close with a full stop ("... many councils and direct.")
+            last = len(texts) - 1 if _cut_short(passage.chunk.text) else -1
             for position, (text, terms) in enumerate(zip(texts, tokens, strict=True)):
+                if position == last:
+                    continue
                 words = len(text.split())
                 is_list = text.count("; ") >= 2 or text.count(", ") >= 4
                 longest = 170 if is_list else 90
@@ -823,6 +830,18 @@ def _repeats_a_figure(s: Sentence, chosen: list[Sentence]) -> bool:
     return len(mine) >= 2 and any(
         c.passage != s.passage and mine <= _figures(c.text) for c in chosen
     )
+
+
+def _cut_short(text: str) -> bool:
+    """The chunk ends inside a sentence: its last line ends no sentence, list item or table
+    row. A bullet without a full stop is whole when the bullets before it have none either."""
+    lines = text.rstrip().split("\n")
+    if _CHUNK_ENDS.search(lines[-1]):
+        return False
+    if not _LIST_LINE.match(lines[-1]):
+        return True
+    items = [line.rstrip() for line in lines[:-1] if _LIST_LINE.match(line)]
+    return any(_CHUNK_ENDS.search(item) for item in items)
 
 
 def _predecessor(s: Sentence, sentences: list[Sentence]) -> Sentence | None:

@@ -135,6 +135,30 @@ def test_a_chunk_that_starts_mid_sentence_never_leads_with_the_fragment(tmp_path
     assert "most requested topic" in result.answer
 
 
+def test_a_chunk_cut_inside_its_last_sentence_never_shows_the_cut_piece(tmp_path) -> None:
+    """A long section is cut at a line break; its last list item was shown as 'many councils and
+    direct.', closed with a full stop the source never had."""
+    text = (
+        "A DBS check is not a legal requirement for someone employing their own PA.\n\n"
+        "Which DBS check a PA can have depends on the work:\n\n"
+        "- A basic check can be requested by anyone, including the PA themselves.\n"
+        "- An enhanced check is requested through a registered umbrella body; many councils and"
+        " direct"
+    )
+    result = _composer(tmp_path).compose(
+        "Which DBS check can a PA have and does a PA need one?", [_passage("dbs", text, 0.7)]
+    )
+    assert result.answered
+    assert "not a legal requirement" in result.answer
+    assert "umbrella body" not in result.answer
+    # a list whose items have no full stops ends whole
+    whole = text.replace("themselves.", "themselves").rsplit("; ", 1)[0]
+    kept = _composer(tmp_path).compose(
+        "Which DBS check can a PA have and does a PA need one?", [_passage("dbs", whole, 0.7)]
+    )
+    assert "registered umbrella body." in kept.answer
+
+
 def test_the_same_finding_from_two_sources_is_said_once(tmp_path) -> None:
     other = (
         "The clearest gap concerned personal assistants: 82% of respondents said knowing how to "
