@@ -700,3 +700,16 @@ async def test_a_section_that_answers_its_heading_leads(
 ) -> None:
     (answer,) = await converse(client, question)
     assert expected in lead(answer), answer["answer"]
+
+
+async def test_does_she_need_a_dbs_check_leads_with_whether_it_is_required(
+    client: httpx.AsyncClient,
+) -> None:
+    """'does she need a DBS check?' after a neighbour as PA got the levels of check; the note
+    now names the service in full where it first says whether a check is required."""
+    (single,) = await converse(client, "Does a PA need a DBS check?")
+    assert "not a legal requirement" in lead(single), single["answer"]
+    _, second = await converse(
+        client, "my client wants to employ her neighbour as a PA", "does she need a DBS check?"
+    )
+    assert "not a legal requirement" in lead(second), second["answer"]
