@@ -55,7 +55,8 @@ PHRASES: dict[str, str] = {
         "earlier law history dating back"
     ),
     r"\b(?:come|came) from\b|\boriginate[ds]?\b|\borigins?\b": "origin history began",
-    r"\brefuse to (?:join|be enrolled)\b|\b(?:not|n't) want to (?:join|be enrolled)\b|"
+    r"\brefus(?:e|es|ed|ing) to (?:join|be enrolled)\b|"
+    r"(?:\bnot|n't) (?:want to )?(?:join|be enrolled)\b|"
     r"\bleave the pension\b": "opt out",
     r"\b(?:no|without a?|any) reasons?\b|\bdidn't (?:give|say) why\b": "written reasons",
     r"\bsa(?:y|ys|id) no\b|\bturn(?:s|ed)? (?:it |her |him |them )?down\b|\brejecte?d?s?\b|"

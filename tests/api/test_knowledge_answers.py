@@ -713,3 +713,17 @@ async def test_does_she_need_a_dbs_check_leads_with_whether_it_is_required(
         client, "my client wants to employ her neighbour as a PA", "does she need a DBS check?"
     )
     assert "not a legal requirement" in lead(second), second["answer"]
+
+
+async def test_a_pa_who_doesnt_want_to_join_the_pension_can_opt_out(
+    client: httpx.AsyncClient,
+) -> None:
+    """'what if the PA doesn't want to join?' after the pension duties repeated who must be
+    enrolled: the phrase for opting out matched 'not want to join' but never 'doesn't'."""
+    *_, third = await converse(
+        client,
+        "does my client need to put her PA in a workplace pension?",
+        "how much does she have to put in herself?",
+        "what if the PA doesn't want to join?",
+    )
+    assert "opt out" in third["answer"], third["answer"]
