@@ -72,7 +72,7 @@ TOPICS: list[tuple[str, str]] = [
     (r"(?:mental )?capacity", "capacity"),
     (r"support plans?|care plans?", "support plan"),
     (r"review(?:s|ed|ing)?|monitor(?:s|ed|ing)?", "review"),
-    (r"risks?", "risk"),
+    (r"risks?|risky|riskier", "risk"),
     (r"contingency", "contingency"),
     (r"surveys?|poll", "survey"),
     (r"personalisation", "personalisation"),

@@ -727,3 +727,19 @@ async def test_a_pa_who_doesnt_want_to_join_the_pension_can_opt_out(
         "what if the PA doesn't want to join?",
     )
     assert "opt out" in third["answer"], third["answer"]
+
+
+async def test_a_risky_choice_is_a_risk_the_conversation_carries(
+    client: httpx.AsyncClient,
+) -> None:
+    """'how do I record it?' after a risky choice and whether she may make it was refused as
+    outside Signpost's scope: 'risky' named no subject, so nothing of risk was carried."""
+    *_, third = await converse(
+        client,
+        "my client wants to go swimming alone and her family think it's too risky",
+        "can she make that choice if it's unwise?",
+        "how do I record it?",
+    )
+    assert third["answered"], third["answer"]
+    assert "risk" in (third["interpreted_as"] or ""), third
+    assert "support plan" in third["answer"], third["answer"]
