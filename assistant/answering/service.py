@@ -358,6 +358,12 @@ class AnsweringService:
             singular = f"{kind} {re.sub(r's$', '', head)}"
             if self._held(singular, f"{singular}s"):
                 continue
+            # a name of two words ("council tax discount") is said whole, not by its last
+            # word ("tax" in "can owe tax, National Insurance and holiday pay")
+            before = message[: match.start()].split()
+            named = f"{before[-1]} {bare}" if before else bare
+            if before and self._rarity(before[-1]) and not self._held(named):
+                bare = named
             if not mentions(answer, bare):
                 return True
         return False

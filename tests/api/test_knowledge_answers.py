@@ -743,3 +743,17 @@ async def test_a_risky_choice_is_a_risk_the_conversation_carries(
     assert third["answered"], third["answer"]
     assert "risk" in (third["interpreted_as"] or ""), third
     assert "support plan" in third["answer"], third["answer"]
+
+
+async def test_a_council_tax_discount_is_not_answered_by_any_tax(
+    client: httpx.AsyncClient,
+) -> None:
+    """'and can she get a council tax discount?' after holiday pay was answered with what a
+    self-employed PA's 'employer' can owe in tax: the answer said 'tax', never 'council tax'."""
+    *_, third = await converse(
+        client,
+        "can a PA be paid for sleep-in shifts?",
+        "what about holiday for someone on irregular hours?",
+        "and can she get a council tax discount?",
+    )
+    assert not third["answered"], third["answer"]
