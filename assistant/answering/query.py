@@ -93,6 +93,11 @@ PHRASES: dict[str, str] = {
     r"\bcover(?:s|ing)? (?:for )?(?:her|his|their|the|a|my client's) (?:shifts?|hours)\b|"
     r"\bcover(?:s|ing)? for (?:her|his|their|the|a) (?:PAs?|personal assistants?)\b|"
     r"\bwho covers\b|\bshifts? (?:get |are |is )?covered\b": "contingency plan relief cannot come",
+    # a PA who does not come ("keeps cancelling shifts at the last minute", "didn't turn up")
+    r"\bcancel(?:s|led|ling)? (?:her |his |their |the )?(?:shifts?|visits?|calls?)\b|"
+    r"\b(?:doesn't|does not|didn't|did not|won't|never) (?:turn|show) up\b|\bno[- ]shows?\b": (
+        "PA cannot come contingency plan"
+    ),
     r"\b(?:a|written|verbal|final|first) warnings?\b|\bwarn (?:her|him|them) first\b": (
         "disciplinary fair process Acas"
     ),

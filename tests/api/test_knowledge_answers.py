@@ -757,3 +757,13 @@ async def test_a_council_tax_discount_is_not_answered_by_any_tax(
         "and can she get a council tax discount?",
     )
     assert not third["answered"], third["answer"]
+
+
+@pytest.mark.parametrize(
+    "question", ["the PA didn't turn up this morning", "my client's PA is a no-show again"]
+)
+async def test_a_pa_who_does_not_come_gets_the_contingency_plan(
+    client: httpx.AsyncClient, question: str
+) -> None:
+    (answer,) = await converse(client, question)
+    assert "contingency plan" in lead(answer), answer["answer"]
