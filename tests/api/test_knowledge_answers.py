@@ -674,18 +674,6 @@ async def test_what_a_contract_must_cover_is_not_taken_for_a_repeat(
         ("what should I do if my client's PA hurts her back lifting her?", "injured or made ill"),
         # was answered with self-employment and the signs of misuse ("unexplained cash")
         ("my client's PA wants to be paid weekly in cash, is that ok?", "in cash is lawful"),
-    ],
-)
-async def test_a_pa_hurt_at_work_or_paid_in_cash_gets_the_rule(
-    client: httpx.AsyncClient, question: str, expected: str
-) -> None:
-    (answer,) = await converse(client, question)
-    assert expected in lead(answer), answer["answer"]
-
-
-@pytest.mark.parametrize(
-    ("question", "expected"),
-    [
         # was answered with what makes a PA an employee: the hours limit was not written down
         ("my client wants her PA to work 60 hours a week, is there a limit?", "48 hours"),
         ("does a PA get a break during a long shift?", "20 minutes"),
@@ -693,11 +681,15 @@ async def test_a_pa_hurt_at_work_or_paid_in_cash_gets_the_rule(
         ("my client is 70, can she still have a direct payment?", "65 and over"),
         # was led by how to ask to stop one
         ("How does someone ask for a direct payment?", "To ask for a direct payment"),
+        # a PA who does not come: the plan for when a PA cannot come
+        ("the PA didn't turn up this morning", "contingency plan"),
+        ("my client's PA is a no-show again", "contingency plan"),
     ],
 )
-async def test_a_section_that_answers_its_heading_leads(
+async def test_questions_read_as_a_social_worker_lead_with_their_answer(
     client: httpx.AsyncClient, question: str, expected: str
 ) -> None:
+    """Questions made up and read on 7 December 2026, each answered off the point before."""
     (answer,) = await converse(client, question)
     assert expected in lead(answer), answer["answer"]
 
@@ -757,13 +749,3 @@ async def test_a_council_tax_discount_is_not_answered_by_any_tax(
         "and can she get a council tax discount?",
     )
     assert not third["answered"], third["answer"]
-
-
-@pytest.mark.parametrize(
-    "question", ["the PA didn't turn up this morning", "my client's PA is a no-show again"]
-)
-async def test_a_pa_who_does_not_come_gets_the_contingency_plan(
-    client: httpx.AsyncClient, question: str
-) -> None:
-    (answer,) = await converse(client, question)
-    assert "contingency plan" in lead(answer), answer["answer"]
