@@ -87,7 +87,7 @@ _LIST_QUESTION = re.compile(
 # "how long" and "how often" are answered by a stretch of time ("six to eight weeks", "every
 # three years", "yearly"), not by any figure
 _DURATION_QUESTION = re.compile(
-    r"\bhow (?:long|often)\b|\bhow many (?:days|weeks|months|years)\b", re.I
+    r"\bhow (?:long|often|soon|quickly)\b|\bhow many (?:days|weeks|months|years)\b", re.I
 )
 _DURATION = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several)"

@@ -98,6 +98,9 @@ PHRASES: dict[str, str] = {
     r"\b(?:doesn't|does not|didn't|did not|won't|never) (?:turn|show) up\b|\bno[- ]shows?\b": (
         "PA cannot come contingency plan"
     ),
+    # the council ending a payment "without warning": the notice it must give
+    r"\bwithout (?:any )?(?:warning|notice)\b|\bhave to warn\b|\bwarn (?:her|him|them) (?:before|"
+    r"first)\b": "reasonable notice",
     r"\b(?:a|written|verbal|final|first) warnings?\b|\bwarn (?:her|him|them) first\b": (
         "disciplinary fair process Acas"
     ),

@@ -684,6 +684,8 @@ async def test_what_a_contract_must_cover_is_not_taken_for_a_repeat(
         # a PA who does not come: the plan for when a PA cannot come
         ("the PA didn't turn up this morning", "contingency plan"),
         ("my client's PA is a no-show again", "contingency plan"),
+        # was answered with when a council may stop one, without the notice it must give
+        ("can the council just stop someone's direct payment without warning?", "notice"),
     ],
 )
 async def test_questions_read_as_a_social_worker_lead_with_their_answer(
