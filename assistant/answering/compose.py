@@ -524,12 +524,7 @@ class ExtractiveComposer:
             # a much closer passage should win even when fusion put it second)
             prior = max(0.0, 0.25 + PRIOR_SLOPE * (passage.similarity - top))
             heading = passage.chunk.section or passage.record.title
-            # a chunk cut at a line inside a sentence ends with a fragment, which a list's
-            # joining would even close with a full stop ("... many councils and direct.")
-            last = len(texts) - 1 if _cut_short(passage.chunk.text) else -1
             for position, (text, terms) in enumerate(zip(texts, tokens, strict=True)):
-                if position == last:
-                    continue
                 words = len(text.split())
                 is_list = text.count("; ") >= 2 or text.count(", ") >= 4
                 longest = 170 if is_list else 90
@@ -553,8 +548,12 @@ class ExtractiveComposer:
         return out
 
     def _cut(self, text: str, context: str) -> tuple[list[str], list[list[str]], frozenset[str]]:
-        """A passage's sentences, each one's tokens, and the tokens of its title and heading."""
+        """A passage's sentences, each one's tokens, and the tokens of its title and heading.
+        A chunk cut at a line inside a sentence ends with a fragment, which a list's joining
+        would even close with a full stop ("... many councils and direct."): it is left out."""
         texts = split_sentences(text)
+        if texts and _cut_short(text):
+            texts = texts[:-1]
         if not texts:
             return [], [], frozenset()
         tokens = self.tokenize([*texts, context])
