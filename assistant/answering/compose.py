@@ -4,6 +4,7 @@ honest abstention when the evidence is weak."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Collection, Mapping
@@ -21,6 +22,10 @@ from ingest.sentences import in_context, split_sentences
 
 MAX_WORDS = 120
 MAX_SENTENCES = 4
+LONG_LIST_WORDS = 60  # a list this long, read for one item, is cut to it
+# what an elliptical follow-up asks when it says nothing of its own: a date, a figure, a span,
+# a definition (a yes/no or a list frame belongs to the earlier question's own subject)
+BORROWED_KINDS = frozenset({"when", "numeric", "duration", "define"})
 UNITS_CACHED = 4096  # passages whose cut sentences are kept (the bundled index has about 180)
 SNIPPET_CHARS = 320
 
@@ -369,6 +374,7 @@ class ExtractiveComposer:
         own: str = "",
         continuing: Collection[str] = (),
         lead_with: re.Pattern[str] | None = None,
+        frame: str | None = None,
     ) -> Composition:
         """The extractive answer. `require_evidence=False` answers from the passages given
         even when they are only loosely related (the safeguarding route). `background` is
@@ -383,6 +389,9 @@ class ExtractiveComposer:
         # what the message asks ("and if the council says no?"), not the words it carries
         # ("conditions" would make it a list question)
         kinds = question_kinds(own if background and own else question)
+        if not kinds and frame:  # "and to people who lack capacity?" asks what was asked before
+            framed = question_kinds(frame)
+            kinds = set() if "list" in framed else framed & BORROWED_KINDS
         weights = self.weights_of(q_terms)
         carried: set[str] = set()
         if background:
@@ -443,6 +452,8 @@ class ExtractiveComposer:
             self._add_other_case(question, sentences, chosen)
         if "yesno" in kinds and all(_DEFINITION.match(c.text) for c in chosen):
             chosen = []  # "can a PA drive?" is not answered by what a PA is
+        if kinds & {"when", "numeric", "duration"} and "list" not in kinds:
+            chosen = [self._the_item_asked(c, asked, weights) for c in chosen]
         if not chosen:
             return Composition(ABSTAIN_MESSAGE, False, self.confidence(passages, best_overlap), [])
         answer, citations, chunk_ids = self._render(chosen, passages)
@@ -717,6 +728,30 @@ class ExtractiveComposer:
                 chosen.insert(chosen.index(s) + 1, c)
                 return length
         return 0
+
+    def _the_item_asked(
+        self, s: Sentence, asked: set[str], weights: Mapping[str, float]
+    ) -> Sentence:
+        """A long list read for one date or figure ("and to people who lack capacity?" after
+        "when ...?", against a timeline of the laws) is cut to the item that names what the
+        message asks and holds a number, when one item clearly does and the rest do not."""
+        if not s.is_list or len(s.text.split()) < LONG_LIST_WORDS:
+            return s
+        intro, colon, body = s.text.partition(": ")
+        items = body.rstrip(".").split("; ") if colon else []
+        if len(items) < 4 or len(intro.split()) < 4:
+            return s
+        found = [
+            sum(weights.get(t, 0.0) for t in set(toks) & asked) for toks in self.tokenize(items)
+        ]
+        ranked = sorted(found, reverse=True)
+        if ranked[0] <= 0 or ranked[0] < 2 * ranked[1]:
+            return s
+        item = items[found.index(ranked[0])]
+        if not re.search(r"\d", item):  # the date or figure asked for
+            return s
+        text = item[:1].upper() + item[1:] + "."
+        return dataclasses.replace(s, text=text, own_terms=set(self.tokenize([text])[0]))
 
     @staticmethod
     def _other_nation(s: Sentence, nations: list[str] | None) -> bool:

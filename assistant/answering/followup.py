@@ -113,6 +113,15 @@ _LEANS_ON = re.compile(
     r"same for|does that|is that|and if)\b",
     re.I,
 )
+# "and to people who lack capacity?", "what about sick pay?": a phrase that asks nothing of its
+# own borrows the earlier question's frame ("when were they extended ...?")
+_ELLIPSIS = re.compile(
+    r"^\s*(?:(?:and|or|but|so) )?(?:what|how) about\b"
+    r"(?!.*,\s*(?:what|how|who|when|why|can|is|does)\b)"
+    r"|^\s*(?:and|or|but)\b(?!\s+(?:if|when|what|how|who|why|where|which|can|could|does|do|did|"
+    r"is|are|was|were|will|would|should|must|has|have|had)\b)",
+    re.I,
+)
 # "what about X?": X takes the place of what was asked of before
 _SHIFTS = re.compile(r"^\s*(?:and )?(?:what|how) about\b", re.I)
 _PRONOUN = re.compile(r"\b(?:she|he|they|her|him|them|it|its|his|their)\b", re.I)
@@ -181,6 +190,9 @@ class Resolution:
     subjects: list[str] = field(default_factory=list)
     #: the earlier turn's subjects added to `text` (they weigh less when the answer is composed)
     carried: list[str] = field(default_factory=list)
+    #: the earlier question whose frame an elliptical message borrows ("and to people who lack
+    #: capacity?" after "when were they extended to over 65s?" asks "when" too)
+    frame: str | None = None
 
 
 def subjects_of(text: str) -> list[tuple[str, str]]:
@@ -363,8 +375,13 @@ def resolve(
     text = f"{understood} {' '.join(carried_phrases)}".strip()
     shown = understood.rstrip(" ?.!")
     interpreted = f"{shown} ({', '.join(carried_phrases)})?" if carried_phrases else f"{shown}?"
+    frame = turns[-1].question if _ELLIPSIS.search(message) else None
     return Resolution(
-        text, interpreted, own_phrases + [p for _, p in carried], carried=carried_phrases
+        text,
+        interpreted,
+        own_phrases + [p for _, p in carried],
+        carried=carried_phrases,
+        frame=frame,
     )
 
 

@@ -318,6 +318,7 @@ class AnsweringService:
             background=" ".join(resolution.carried),
             own=own,
             continuing=prior or (),
+            frame=resolution.frame,
         )
         # a name the message carries from the earlier turn counts too ("where does she work?"
         # after a question on what Ali Gardner said)

@@ -751,3 +751,21 @@ async def test_a_council_tax_discount_is_not_answered_by_any_tax(
         "and can she get a council tax discount?",
     )
     assert not third["answered"], third["answer"]
+
+
+async def test_an_elliptical_follow_up_asks_what_the_earlier_question_asked(
+    client: httpx.AsyncClient,
+) -> None:
+    """'and to people who lack capacity?' after 'when ...?' asks when too: it was answered
+    with what section 32 allows, not the year; and a date asked of a long timeline is
+    answered with its line, not the whole list."""
+    first, second = await converse(
+        client,
+        "when were direct payments extended to people aged 65 and over?",
+        "and to people who lack capacity?",
+    )
+    assert "2000" in lead(first)
+    assert "1996" not in first["answer"]  # one line of the timeline, not all of it
+    assert second["answered"]
+    assert "2009" in lead(second)
+    assert "aged 65" not in second["answer"]

@@ -214,3 +214,13 @@ def test_words_that_say_how_not_what_are_never_carried() -> None:
     )
     assert "contingency" in plan.subjects
     assert not {"goes", "anything", "like"} & set(plan.subjects)
+
+
+def test_an_elliptical_message_borrows_the_earlier_questions_frame() -> None:
+    """'and to people who lack capacity?' asks nothing of its own: it asks what the earlier
+    question asked ('when ...?'). A message that asks its own question borrows nothing."""
+    earlier = _after("When were direct payments opened to older people?")
+    read = resolve("and to people who lack capacity?", earlier)
+    assert read.frame == "When were direct payments opened to older people?"
+    for message in ("and if nobody qualifies?", "and what about sick pay, how much is it?"):
+        assert resolve(message, earlier).frame is None
