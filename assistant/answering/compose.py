@@ -22,6 +22,7 @@ from ingest.sentences import in_context, split_sentences
 
 MAX_WORDS = 120
 MAX_SENTENCES = 4
+NEGATION_BONUS = 0.2  # the first value tried; a sentence saying "cannot" for "what can't"
 LONG_LIST_WORDS = 60  # a list this long, read for one item, is cut to it
 # what an elliptical follow-up asks when it says nothing of its own: a date, a figure, a span,
 # a definition (a yes/no or a list frame belongs to the earlier question's own subject)
@@ -140,6 +141,13 @@ _COMPARE_QUESTION = re.compile(
     r"\bdifference between\b|\bcompared? (?:to|with)\b|\bversus\b|\bvs\b", re.I
 )
 # the two things a comparison names: "the difference between a managed account and an ISF"
+# "what can't a direct payment be used for?", "what is a DP not allowed to pay for?"
+_NEGATED_QUESTION = re.compile(
+    r"\b(?:can'?t|cannot|can not|could(?:n'?t| not)|won'?t|mustn'?t|isn'?t allowed|"
+    r"not (?:be )?(?:allowed|able|permitted|used|spent|paid|pay|cover|buy))\b",
+    re.I,
+)
+_NEGATION = re.compile(r"\b(?:cannot|can't|can not|not|never|no|excluded|barred)\b", re.I)
 _COMPARED = re.compile(r"\bdifference between (.+?) and (.+?)(?:[?.!]|$)", re.I)
 # "what is the National Living Wage?" asks for an amount, not a definition
 _AMOUNT_QUESTION = re.compile(
@@ -631,6 +639,8 @@ class ExtractiveComposer:
             bonus += 0.2 if s.defines else -0.1  # ... or of another term in the question
         if "yesno" in kinds and _RULE.search(s.text):
             bonus += 0.1
+        if "negated" in kinds and _NEGATION.search(f"{s.section or ''} {s.text}"):
+            bonus += NEGATION_BONUS  # "what can't it pay for?": what it cannot, not what it can
         if "compare" in kinds and _DEFINES.search(s.text):
             bonus += 0.15  # "the difference between X and Y": what each one is
         elif "define" not in kinds and _DEFINITION.match(s.text):
@@ -910,6 +920,8 @@ def question_kinds(question: str) -> set[str]:
         kinds.add("duration")
     if _COMPARE_QUESTION.search(question):
         kinds.add("compare")
+    if _NEGATED_QUESTION.search(question):
+        kinds.add("negated")
     if _SAID_QUESTION.search(question):
         kinds.add("said")
     if _WHO_SAID_QUESTION.search(question):

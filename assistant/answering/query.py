@@ -63,6 +63,11 @@ PHRASES: dict[str, str] = {
     r"\bwon't (?:agree|allow)\b": "refused",
     r"\bexpire[sd]?\b|\bout of date\b|\bhow long does a DBS\b": "snapshot",
     r"\bmaximum\b|\bmax\b|\bupper limit\b": "cap capped limit at most",
+    # what a payment may not buy ("what can't a DP be used for?", "... not allowed to pay for?")
+    r"\b(?:what|which|anything|things?)\b(?![^.?!,]*\bif\b)[^.?!,]{0,40}?"
+    r"(?:\b(?:can'?t|cannot|can not)(?: [\w'-]+){0,4}?|"
+    r"(?<!has )(?<!have )(?<!had )\bnot(?: be)?(?: allowed to)?) (?:be )?"
+    r"(?:used|spent|pay|paid|buy|bought)\b": "cannot pay for",
     # money a person has not used ("can the council get back money she hasn't spent?")
     r"\b(?:hasn't|has not|haven't|have not|hadn't|not|never|didn't|did not) (?:been )?spen[dt]\b|"
     r"\bleft ?over\b|\bunused\b|\bbuilt up\b|\bbuilding up\b|\bsaved up\b": (

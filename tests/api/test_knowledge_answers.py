@@ -769,3 +769,17 @@ async def test_an_elliptical_follow_up_asks_what_the_earlier_question_asked(
     assert second["answered"]
     assert "2009" in lead(second)
     assert "aged 65" not in second["answer"]
+
+
+async def test_what_a_payment_cannot_buy_is_answered_with_what_it_cannot(
+    client: httpx.AsyncClient,
+) -> None:
+    """'what does a direct payment not pay for?' was led by what it can pay for, and "what
+    can't a direct payment be used for?" by when a council stops paying one."""
+    for asked in (
+        "what does a direct payment not pay for?",
+        "what can't a direct payment be used for?",
+    ):
+        (answer,) = await converse(client, asked)
+        assert "cannot pay for" in lead(answer), asked
+        assert "can pay for any support" not in answer["answer"]

@@ -1,4 +1,4 @@
-from assistant.answering.query import correct_spelling, expand_query, names_in
+from assistant.answering.query import correct_spelling, expand_query, names_in, phrase_hints
 
 
 def test_abbreviations_are_expanded_and_kept() -> None:
@@ -78,3 +78,21 @@ def test_a_husband_or_a_mum_is_searched_as_the_close_relative_the_rules_name() -
     assert "under-18s" not in expand_query("her PA works 17 hours a week")
     assert "aged 65 and over" in expand_query("client is 82, is she too old for a direct payment?")
     assert "aged 65 and over" not in expand_query("the PA is 19")
+
+
+def test_what_a_payment_cannot_buy_searches_what_it_cannot_pay_for() -> None:
+    """'what can't a DP be used for?' searched its words alone and found what ends a payment."""
+    for asked in (
+        "what can't a direct payment be used for?",
+        "what is a DP not allowed to pay for?",
+        "my client is asking what she can't buy with her DP",
+    ):
+        assert "cannot pay for" in phrase_hints(asked), asked
+    for asked in (
+        "she does not want to pay her daughter",
+        "she has not paid her PA this month",
+        "can't she just pay him cash?",
+        "can my client pay her PA?",
+        "what if she can't pay her contribution?",
+    ):
+        assert "cannot pay for" not in phrase_hints(asked), asked
