@@ -214,6 +214,14 @@ def _subjects_of(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
+def hinted_topics(message: str, subjects: list[str]) -> list[str]:
+    """The topics a message's phrases search though it does not name them ("her family are
+    worried about her rock climbing" searches positive risk-taking): carried on to the next
+    turn, so that "what questions should I ask with her?" is read as a question on risk."""
+    hinted = subjects_of(" ".join(phrase_hints(message)))
+    return [p for k, p in hinted if k == "topic" and p not in subjects]
+
+
 def keywords_of(text: str, rarity: Rarity | None, subjects: list[tuple[str, str]]) -> list[str]:
     """The words that say what a question is about beyond the tables above ("notice",
     "induction", "HMRC"): the rarest words of it that the knowledge base holds, at most

@@ -783,3 +783,20 @@ async def test_what_a_payment_cannot_buy_is_answered_with_what_it_cannot(
         (answer,) = await converse(client, asked)
         assert "cannot pay for" in lead(answer), asked
         assert "can pay for any support" not in answer["answer"]
+
+
+async def test_the_topic_a_question_searches_without_naming_it_is_carried_on(
+    client: httpx.AsyncClient,
+) -> None:
+    """'my client wants to go rock climbing and her family are worried' names no topic of the
+    tables, though its phrases search positive risk-taking: 'what questions should I ask with
+    her?' carried only 'worried' and was refused as outside what Signpost covers."""
+    first, second = await converse(
+        client,
+        "my client wants to go rock climbing and her family are worried",
+        "what questions should I ask with her?",
+    )
+    assert {c["doc_id"] for c in first["citations"]} >= {"positive-risk-taking"}
+    assert second["answered"]
+    assert "risk" in (second["interpreted_as"] or "")
+    assert "what matters most" in lead(second)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.activity.log import ConversationTurn
-from assistant.answering.followup import leans_quietly, resolve
+from assistant.answering.followup import hinted_topics, leans_quietly, resolve
 
 
 def _after(question: str) -> list[ConversationTurn]:
@@ -224,3 +224,11 @@ def test_an_elliptical_message_borrows_the_earlier_questions_frame() -> None:
     assert read.frame == "When were direct payments opened to older people?"
     for message in ("and if nobody qualifies?", "and what about sick pay, how much is it?"):
         assert resolve(message, earlier).frame is None
+
+
+def test_a_topic_searched_by_a_phrase_is_carried_though_not_named() -> None:
+    assert hinted_topics("my client wants to go rock climbing and her family are worried", []) == [
+        "risk"
+    ]
+    assert hinted_topics("her family are worried about the risk", ["risk"]) == []
+    assert hinted_topics("how much is sick pay?", ["sick pay"]) == []
