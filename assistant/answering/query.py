@@ -43,7 +43,10 @@ PHRASES: dict[str, str] = {
     ),
     r"\b(?:the|a|any) fines?\b|\bfined\b": "penalty",
     r"\bpenalt(?:y|ies)\b": "fined",
-    r"\bsack(?:ed|ing)?\b|\bfire[ds]?\b|\blet (?:her|him|them) go\b": "dismiss fair reason",
+    r"\bsack(?:ed|ing)?\b|\bfire[ds]?\b|"
+    r"\blet (?:(?:her|his|their|the|my|our) (?:PAs?|personal assistants?|carers?|staff|"
+    r"workers?)(?: \([^)]*\))?|her|him|them) go\b"
+    r"(?! (?:home|out|on|to|with|early|for|back|off|shopping|swimming)\b)": "dismiss fair reason",
     r"\bstop(?:ped|ping|s)?\b": "end",
     r"\bpa(?:y|ys|ying|id) in(?:to)?\b|\bput (?:in|into|aside)\b": "contribution",
     r"\b(?:which|what) (?:part of the |bit of the )?law\b|\bbacks? (?:it|this|that) up\b|"

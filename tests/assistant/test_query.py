@@ -96,3 +96,10 @@ def test_what_a_payment_cannot_buy_searches_what_it_cannot_pay_for() -> None:
         "what if she can't pay her contribution?",
     ):
         assert "cannot pay for" not in phrase_hints(asked), asked
+
+
+def test_letting_her_pa_go_searches_dismissal() -> None:
+    """'my client wants to let her PA go' was answered with what a self-employed PA is."""
+    assert "dismiss fair reason" in phrase_hints("my client wants to let her PA go")
+    assert "dismiss fair reason" in phrase_hints("let her PA (personal assistant) go")
+    assert "dismiss fair reason" not in phrase_hints("can she let her PA go home early?")
