@@ -147,6 +147,11 @@ _NEGATED_QUESTION = re.compile(
     r"not (?:be )?(?:allowed|able|permitted|used|spent|paid|pay|cover|buy))\b",
     re.I,
 )
+# "what replaced Putting People First?", "who took over after it?", "what came next?"
+_SUCCESSOR_QUESTION = re.compile(
+    r"\b(?:replaced?|succeeded|came (?:after|next)|took over|takes over|followed)\b", re.I
+)
+_SUCCEEDS = re.compile(r"\b(?:followed|replaced|succeeded|took over|successor)\b", re.I)
 _NEGATION = re.compile(r"\b(?:cannot|can't|can not|not|never|no|excluded|barred)\b", re.I)
 _COMPARED = re.compile(r"\bdifference between (.+?) and (.+?)(?:[?.!]|$)", re.I)
 # "what is the National Living Wage?" asks for an amount, not a definition
@@ -639,6 +644,8 @@ class ExtractiveComposer:
             bonus += 0.2 if s.defines else -0.1  # ... or of another term in the question
         if "yesno" in kinds and _RULE.search(s.text):
             bonus += 0.1
+        if "successor" in kinds and _SUCCEEDS.search(s.text):
+            bonus += 0.3  # "what replaced it?": the sentence saying what followed
         if "negated" in kinds and _NEGATION.search(f"{s.section or ''} {s.text}"):
             bonus += NEGATION_BONUS  # "what can't it pay for?": what it cannot, not what it can
         if "compare" in kinds and _DEFINES.search(s.text):
@@ -922,6 +929,8 @@ def question_kinds(question: str) -> set[str]:
         kinds.add("compare")
     if _NEGATED_QUESTION.search(question):
         kinds.add("negated")
+    if _SUCCESSOR_QUESTION.search(question):
+        kinds.add("successor")
     if _SAID_QUESTION.search(question):
         kinds.add("said")
     if _WHO_SAID_QUESTION.search(question):

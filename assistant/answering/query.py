@@ -53,7 +53,8 @@ PHRASES: dict[str, str] = {
     r"\bwhere in the law\b|\bwhat(?:'s| is) the law (?:for|on|about|in)\b": (
         "legal basis Act section"
     ),
-    r"\breplace[ds]?\b|\bsucceeded\b|\bcame after\b|\bcame next\b": "followed",
+    r"\breplace[ds]?\b|\bsucceeded\b|\bcame after\b|\bcame next\b|"
+    r"\b(?:took|take[ns]?|taking) over\b": "followed",
     r"\b(?:came|went|was there|existed) before\b|\bpreced(?:ed|ing)\b|\bpredecessors?\b": (
         "earlier law history dating back"
     ),

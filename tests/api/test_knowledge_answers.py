@@ -800,3 +800,13 @@ async def test_the_topic_a_question_searches_without_naming_it_is_carried_on(
     assert second["answered"]
     assert "risk" in (second["interpreted_as"] or "")
     assert "what matters most" in lead(second)
+
+
+async def test_what_came_after_is_answered_with_what_followed(client: httpx.AsyncClient) -> None:
+    """'who took over after it?' after Putting People First was refused as out of scope, and
+    'what replaced Putting People First?' led with what the concordat was."""
+    _, second = await converse(client, "what was Putting People First?", "who took over after it?")
+    assert second["answered"]
+    assert "Think Local Act Personal" in lead(second)
+    (alone,) = await converse(client, "what replaced Putting People First?")
+    assert "Think Local Act Personal" in lead(alone)
