@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from assistant.activity.log import ConversationTurn
 from assistant.answering.query import phrase_hints
+from assistant.safety.notices import nations_named
 
 # Subjects a question can be about, as (pattern, the phrase carried to a follow-up). People
 # first: a follow-up's "she" or "he" is read as the last person named.
@@ -127,6 +128,12 @@ _SHIFTS = re.compile(r"^\s*(?:and )?(?:what|how) about\b", re.I)
 _PRONOUN = re.compile(r"\b(?:she|he|they|her|him|them|it|its|his|their)\b", re.I)
 # "that", "this": what was said before ("who decides that?"); "is there" is not a pointer
 _POINTER = re.compile(r"\b(?:that|this|those|these|then|one)\b", re.I)
+# "does minimum wage still apply there?": the place named before ("is there ...?" is not one)
+_THERE = re.compile(
+    r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bbe )\bthere\b"
+    r"(?!\s+(?:is|are|was|were|be|will|must|should|may|might|'s|any|anything|anyone|a|an|no)\b)",
+    re.I,
+)
 # "the policy", "the first check": a thing taken as known
 _THE = re.compile(r"\bthe ([a-z][\w-]*)\b", re.I)
 # the message names its own person, so "her daughter" is that person's daughter
@@ -210,6 +217,9 @@ def _subjects_of(text: str) -> tuple[tuple[str, str], ...]:
             if kind == "action" and phrase == "paying" and re.search(r"sick pay", text, re.I):
                 continue
             found.append((kind, phrase))
+    for nation in nations_named(text):  # "lives in Cardiff": Wales
+        if ("place", nation) not in found:
+            found.append(("place", nation))
     found += [("year", year) for year in dict.fromkeys(_YEAR.findall(text))]
     return tuple(found)
 
@@ -313,7 +323,7 @@ def opens_a_topic(message: str) -> bool:
 def is_follow_up(message: str, own: list[tuple[str, str]]) -> bool:
     if _LEANS_ON.search(message) or _PRONOUN.search(_strip_client(message)):
         return True
-    if _POINTER.search(message):
+    if _POINTER.search(message) or _THERE.search(message):
         return True
     names_a_topic = any(kind in ("topic", "place", "keyword") for kind, _ in own) or any(
         kind == "person" and phrase != "PA" for kind, phrase in own

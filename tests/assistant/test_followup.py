@@ -232,3 +232,16 @@ def test_a_topic_searched_by_a_phrase_is_carried_though_not_named() -> None:
     ]
     assert hinted_topics("her family are worried about the risk", ["risk"]) == []
     assert hinted_topics("how much is sick pay?", ["sick pay"]) == []
+
+
+def test_a_place_named_by_its_city_is_carried_and_there_points_back_to_it() -> None:
+    """'does minimum wage still apply there?' after a question on Belfast was read alone, as
+    a question on England; a city names its nation as the nation's name does."""
+    belfast = _after("what about if she moves to Belfast?")
+    assert "Northern Ireland" in belfast[0].subjects
+    read = resolve("does minimum wage still apply there?", belfast)
+    assert read.interpreted_as is not None
+    assert "Northern Ireland" in read.interpreted_as
+    for message in ("is there a cap on it?", "are there any rules on it?"):
+        assert "Northern Ireland" not in (resolve(message, [])).subjects
+    assert resolve("is there a limit on the hours?", belfast).interpreted_as is None
