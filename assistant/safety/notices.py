@@ -51,9 +51,13 @@ _HARM = re.compile(
     # control over the person's money, visitors or contact (financial abuse's warning signs)
     r"controls? (?:(?:her|his|their|all (?:her|his|their)) )?(?:money|finances|cards?|"
     r"access|visitors|who (?:visits|sees|comes|she sees|he sees))|"
-    r"(?:won't|will not|doesn't|does not|refuses? to) let (?:me|us|her|him|them) "
+    r"(?:won't|will not|doesn't|does not|refuses? to|never) lets? (?:me|us|her|him|them|"
+    r"anyone|anybody|(?:the|a|any|our|my) (?:social workers?|workers?|carers?|PAs?|nurses?|"
+    r"doctors?|GP|council|staff|visitors?|family|friends?)) "
     r"(?:see|speak|talk|visit|go out|have (?:her|his|their) (?:money|cards?))|"
-    r"stops? (?:her|him|them|me|us) (?:from )?(?:seeing|speaking|talking|visiting|going out)|"
+    r"stops? (?:her|him|them|me|us|anyone|(?:the|a|any|our|my) (?:social workers?|workers?|"
+    r"carers?|PAs?|nurses?|doctors?|GP|council|staff|visitors?|family|friends?)) "
+    r"(?:from )?(?:seeing|speaking|talking|visiting|going out)|"
     r"isolat(?:es|ed|ing) (?:her|him|them))",
     re.I,
 )

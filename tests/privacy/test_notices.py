@@ -49,6 +49,9 @@ def dp_service(service: Signpost) -> Signpost:
         "she looks frightened at visits since her nephew moved in",
         "her PA took control of her money",
         "he seems withdrawn since the new PA started",
+        "my client's daughter won't let the social worker see her mum alone",
+        "her son never lets anyone visit her",
+        "the PA stops the nurse from seeing her",
     ],
 )
 def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
@@ -71,6 +74,7 @@ def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
         "Who controls the money in a managed account?",
         "Can my client take over the management of her direct payment?",
         "Is my client's daughter allowed to take over her DP as authorised person?",
+        "Can a PA stop the client seeing friends during shifts?",
     ],
 )
 def test_no_safeguarding_signpost_for_general_questions(question: str) -> None:
