@@ -175,11 +175,12 @@ _SAID_QUESTION = re.compile(
 # "who argued against brokers?": the sentence that reports someone saying it, whoever it is
 _WHO_SAID_QUESTION = re.compile(
     r"^\s*who (?:argued|said|says|warned|called for|recommended|criticised|questioned|"
-    r"claimed|suggested|stressed|acknowledged)\b",
+    r"claimed|suggested|stressed|acknowledged|comment(?:ed|s)|responded|spoke|wrote)\b",
     re.I,
 )
 _REPORTED = re.compile(
-    r"\b(?:said|says|called|argued|stressed|warned|acknowledged|recommended|concluded|put it)\b"
+    r"\b(?:said|says|called|argued|stressed|warned|acknowledged|recommended|concluded|put it|"
+    r"commented|wrote)\b"
 )
 # "what did the 2013 survey find?" is answered by its figures
 _FINDINGS_QUESTION = re.compile(

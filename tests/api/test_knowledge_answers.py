@@ -810,3 +810,22 @@ async def test_what_came_after_is_answered_with_what_followed(client: httpx.Asyn
     assert "Think Local Act Personal" in lead(second)
     (alone,) = await converse(client, "what replaced Putting People First?")
     assert "Think Local Act Personal" in lead(alone)
+
+
+async def test_who_commented_and_who_signs_off_are_answered_in_the_conversation(
+    client: httpx.AsyncClient,
+) -> None:
+    """'who commented on it?' after the 2013 survey was answered with what the figure
+    means for training, not with who commented; 'who has to sign it off?' after a support plan
+    question with what the plan must contain, not that the council must agree it."""
+    _, second = await converse(
+        client, "what did the 2013 survey find about training?", "who commented on it?"
+    )
+    assert "Ali Gardner" in lead(second)
+    *_, third = await converse(
+        client,
+        "what does the Care Act say a support plan must include?",
+        "does it have to mention risk?",
+        "who has to sign it off?",
+    )
+    assert "council must agree" in lead(third)

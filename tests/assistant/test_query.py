@@ -103,3 +103,9 @@ def test_letting_her_pa_go_searches_dismissal() -> None:
     assert "dismiss fair reason" in phrase_hints("my client wants to let her PA go")
     assert "dismiss fair reason" in phrase_hints("let her PA (personal assistant) go")
     assert "dismiss fair reason" not in phrase_hints("can she let her PA go home early?")
+
+
+def test_signing_a_plan_off_searches_agreeing_it() -> None:
+    assert "agree" in phrase_hints("who has to sign it off?")
+    assert "agree" in phrase_hints("does the council have to sign the plan off?")
+    assert "agree" not in phrase_hints("can she sign a contract?")
