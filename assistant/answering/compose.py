@@ -468,6 +468,8 @@ class ExtractiveComposer:
             chosen = []  # "can a PA drive?" is not answered by what a PA is
         if kinds & {"when", "numeric", "duration"} and "list" not in kinds:
             chosen = [self._the_item_asked(c, asked, weights) for c in chosen]
+        if "define" in kinds and "list" not in kinds:
+            chosen = [self._the_item_defined(c, own or question) for c in chosen]
         if not chosen:
             return Composition(ABSTAIN_MESSAGE, False, self.confidence(passages, best_overlap), [])
         answer, citations, chunk_ids = self._render(chosen, passages)
@@ -769,6 +771,31 @@ class ExtractiveComposer:
         if not re.search(r"\d", item):  # the date or figure asked for
             return s
         text = item[:1].upper() + item[1:] + "."
+        return dataclasses.replace(s, text=text, own_terms=set(self.tokenize([text])[0]))
+
+    def _the_item_defined(self, s: Sentence, question: str) -> Sentence:
+        """'What does proportionality mean?' against the list of the six principles is
+        answered with the principle's own item ("Proportionality - the least intrusive
+        response ..."), not the whole list: the item that opens with the term asked."""
+        asked = _DEFINED_IN_QUESTION.match(question)
+        if not s.is_list or asked is None:
+            return s
+        wanted = set(self.tokenize([asked.group(1)])[0])
+        _, colon, body = s.text.partition(": ")
+        items = body.rstrip(".").split("; ") if colon else []
+        if not wanted or len(items) < 3:
+            return s
+        heads = self.tokenize(
+            [" ".join(re.split(r" - |: |, ", i, maxsplit=1)[0].split()[:4]) for i in items]
+        )
+        named = [
+            i
+            for i, head in zip(items, heads, strict=True)
+            if head and (wanted <= set(head) or set(head) <= wanted)
+        ]
+        if len(named) != 1:
+            return s
+        text = named[0][:1].upper() + named[0][1:] + "."
         return dataclasses.replace(s, text=text, own_terms=set(self.tokenize([text])[0]))
 
     @staticmethod

@@ -829,3 +829,13 @@ async def test_who_commented_and_who_signs_off_are_answered_in_the_conversation(
         "who has to sign it off?",
     )
     assert "council must agree" in lead(third)
+
+
+async def test_one_item_of_a_list_is_defined_by_its_own_line(client: httpx.AsyncClient) -> None:
+    """'what does proportionality mean?' after the six principles was answered with all six:
+    the line that opens with the term is the definition asked for."""
+    _, second = await converse(
+        client, "what are the six safeguarding principles?", "what does proportionality mean?"
+    )
+    assert "least intrusive" in lead(second)
+    assert "Empowerment" not in second["answer"]
