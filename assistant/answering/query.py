@@ -276,9 +276,26 @@ _HAS_CAPACITY = re.compile(
     r"capacity\b|\bcapacity (?:returns|comes back)\b",
     re.I,
 )
+# Who ends a direct payment: the person ("she wants to give it up", "a person can ask to
+# stop"), or the council ("the council says it will stop it"): a rule for the one does not
+# answer a question about the other.
+_PERSON_ENDS = re.compile(
+    r"\b(?:wants?|wanted|asks?|asked|decides?|decided|chooses?|chose) to (?:stop|end|give up|"
+    r"hand back|cancel)\b|\bgiv(?:e|es|ing) up (?:her|his|their|the|a) (?:direct payment|DP)\b",
+    re.I,
+)
+_COUNCIL_ENDS = re.compile(
+    r"\b(?:council|local authority)\b[^.?!;]{0,40}?\b(?:stop|stops|stopping|end|ends|ending|"
+    r"withdraw|withdraws|withdrawing|takes? (?:[\w'-]+ ){0,3}?away|cancel|cancels)\b",
+    re.I,
+)
 # (the one case, the other): a sentence stating the other case's rule contradicts a question
 # that describes the one, and the reverse
-CONDITIONS = [(_LIVES_WITH, _LIVES_APART), (_LACKS_CAPACITY, _HAS_CAPACITY)]
+CONDITIONS = [
+    (_LIVES_WITH, _LIVES_APART),
+    (_LACKS_CAPACITY, _HAS_CAPACITY),
+    (_PERSON_ENDS, _COUNCIL_ENDS),
+]
 
 
 def _case(pair: tuple[re.Pattern[str], re.Pattern[str]], text: str) -> int:

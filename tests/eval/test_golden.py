@@ -354,6 +354,8 @@ LEADS = [
     ("my client was refused a DP and given no reason", r"written reasons"),
     # a rule about friends does not answer a question about a relative
     ("my client wants her daughter as PA but the daughter lives with her", r"may not be used"),
+    # the council ending a payment is not the person giving it up
+    ("the council says it will stop my client's direct payment", r"council must or may stop"),
 ]
 
 
@@ -376,6 +378,27 @@ REG3 = "Regulation 3 says a direct payment may not be used to pay a close relati
             False,
         ),
         ("Can my client pay her son, who lives with her?", "A relative who does not live", True),
+        # who ends a direct payment: the person, or the council
+        (
+            "the council says it will stop my client's direct payment",
+            "A person can ask to stop receiving a direct payment at any time.",
+            True,
+        ),
+        (
+            "can the council take my client's DP away?",
+            "A person can ask to stop receiving a direct payment at any time.",
+            True,
+        ),
+        (
+            "my client wants to give up her direct payment",
+            "The Regulations set out when a council must or may stop making direct payments.",
+            True,
+        ),
+        (
+            "my client wants to give up her direct payment",
+            "A person can ask to stop receiving a direct payment at any time.",
+            False,
+        ),
         # paying a relative is no answer when no one is to be paid
         ("can my client use her DP to pay her rent?", REG3, True),
         ("Can my client pay her son-in-law?", REG3, False),
