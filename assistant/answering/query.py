@@ -140,6 +140,11 @@ PHRASES: dict[str, str] = {
     r"\bnephew\b|\bniece\b|\bcousin\b|\bsiblings?\b": "close relative",
     r"\bpass(?:es|ed|ing)? away\b|\bdeceased\b|\bdied\b": "dies death",
     r"\bdementia\b|\balzheimer'?s\b|\bbrain injury\b|\bconfused\b": "capacity",
+    # managing a payment with help ("she struggles with the paperwork", "can't cope with the
+    # admin"): the help the sources describe
+    r"\bpaperwork\b|\badmin(?:istration)?\b|\b(?:struggl\w*|can'?t cope|cannot cope|"
+    r"not cop\w*) with (?:the |all the |her |his |their )?(?:forms|money|finances|DP|direct "
+    r"payment|budget)\b": "ability to manage help support service managed account",
     r"\btake over (?:her|his|their) (?:DP|direct payment|money|finances)\b|"
     r"\bmanage (?:her|his|their) (?:DP|direct payment|money)\b": "authorised person",
     r"\bfeel(?:s)? (?:ready|able|equipped|prepared)\b|\bfelt (?:ready|able|equipped|prepared)\b": (

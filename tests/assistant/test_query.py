@@ -109,3 +109,11 @@ def test_signing_a_plan_off_searches_agreeing_it() -> None:
     assert "agree" in phrase_hints("who has to sign it off?")
     assert "agree" in phrase_hints("does the council have to sign the plan off?")
     assert "agree" not in phrase_hints("can she sign a contract?")
+
+
+def test_struggling_with_paperwork_searches_help_to_manage() -> None:
+    """'she struggles with paperwork though' after a question on direct payments was answered
+    with section 31 again: the sources speak of the ability to manage, with help."""
+    for asked in ("she struggles with paperwork though", "she can't cope with the money"):
+        assert any("ability to manage" in hint for hint in phrase_hints(asked)), asked
+    assert not phrase_hints("she struggles with her mobility")
