@@ -165,6 +165,7 @@ GENERIC = frozenset({
     "whether", "think", "thinks", "last", "year", "years",
     # words of emphasis ("what do DP support services actually do?")
     "actually", "basically", "exactly", "definitely", "probably", "generally", "normally",
+    "usually", "typically", "commonly",
     # how someone seems ("she looks frightened at visits")
     "look", "looks", "looked", "seem", "seems", "seemed", "appears", "appeared",
 })

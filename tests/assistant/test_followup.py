@@ -214,6 +214,13 @@ def test_words_that_say_how_not_what_are_never_carried() -> None:
     )
     assert "contingency" in plan.subjects
     assert not {"goes", "anything", "like"} & set(plan.subjects)
+    # "how long is a PA's probation usually?" carried "usually" to the next turn
+    rare["usually"], rare["probation"] = 3.9, 4.2
+    usual = resolve(
+        "how long is a PA's probation usually?", [], lambda w: rare.get(w.lower(), _rarity(w))
+    )
+    assert "probation" in usual.subjects
+    assert "usually" not in usual.subjects
 
 
 def test_an_elliptical_message_borrows_the_earlier_questions_frame() -> None:
