@@ -67,6 +67,10 @@ PHRASES: dict[str, str] = {
     r"\bwon't (?:agree|allow)\b": "refused",
     r"\bexpire[sd]?\b|\bout of date\b|\bhow long does a DBS\b": "snapshot",
     r"\bmaximum\b|\bmax\b|\bupper limit\b": "cap capped limit at most",
+    # who judges capacity ("who decides if she has capacity?"): who assesses it
+    r"\bwho (?:decides|judges|works out|determines|says)\b[^?.!]{0,40}\bcapacity\b": (
+        "assesses capacity assessed by practitioner"
+    ),
     r"\bsign(?:s|ed)? (?:(?:it|them|this|that|the plan) )?off\b|\bsign-off\b": "agree",
     # what a payment may not buy ("what can't a DP be used for?", "... not allowed to pay for?")
     r"\b(?:what|which|anything|things?)\b(?![^.?!,]*\bif\b)[^.?!,]{0,40}?"

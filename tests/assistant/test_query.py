@@ -117,3 +117,10 @@ def test_struggling_with_paperwork_searches_help_to_manage() -> None:
     for asked in ("she struggles with paperwork though", "she can't cope with the money"):
         assert any("ability to manage" in hint for hint in phrase_hints(asked)), asked
     assert not phrase_hints("she struggles with her mobility")
+
+
+def test_who_decides_on_capacity_searches_who_assesses_it() -> None:
+    """'who decides if someone has capacity to ask for a DP?' was answered with the five
+    conditions for paying an authorised person; the sources say who assesses capacity."""
+    assert any("assesses capacity" in h for h in phrase_hints("who decides if she has capacity?"))
+    assert not any("assesses capacity" in h for h in phrase_hints("who decides on the budget?"))
