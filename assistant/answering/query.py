@@ -340,8 +340,16 @@ _ABOUT_SELF_EMPLOYED = re.compile(r"^(?:A|The) (?:genuinely )?self-employed\b")
 # ...nor does any sentence of a section about self-employed PAs or agencies ("The person buying
 # the service avoids payroll, but ..." under "Self-employed PAs")
 _SELF_EMPLOYED_SECTION = re.compile(r"\bself-employed\b|\bagenc(?:y|ies)\b", re.I)
-_AS_EMPLOYER = re.compile(r"\b(?:employer'?s?|wages?|payslips?|PAYE|payroll)\b", re.I)
-_NAMES_STATUS = re.compile(r"\bself-employed\b|\bemployment status\b|\bagenc(?:y|ies)\b", re.I)
+_AS_EMPLOYER = re.compile(
+    r"\b(?:employer'?s?|wages?|payslips?|PAYE|payroll|tax|National Insurance|insurance|car|"
+    r"drives?|driving|motor)\b",
+    re.I,
+)
+_NAMES_STATUS = re.compile(
+    r"\bself-employed\b|\bemployment status\b|\bagenc(?:y|ies)\b|\bown tax\b|"
+    r"\bcash in hand\b|\binvoices?\b|\bsole trader\b|\bfreelance\b|\bcontractor\b",
+    re.I,
+)
 
 
 def contradiction_test(question: str) -> Callable[[str, str | None], bool]:

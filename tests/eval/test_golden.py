@@ -378,6 +378,14 @@ REG3 = "Regulation 3 says a direct payment may not be used to pay a close relati
             False,
         ),
         ("Can my client pay her son, who lives with her?", "A relative who does not live", True),
+        # a question on an employed PA's tax, insurance or car is not about self-employed PAs
+        ("does my client need insurance to employ a PA?", SELF_EMPLOYED, True),
+        (
+            "my client's PA has a second job - does that change anything for tax?",
+            SELF_EMPLOYED,
+            True,
+        ),
+        ("my client's PA wants to be paid cash in hand and sort her own tax", SELF_EMPLOYED, False),
         # who ends a direct payment: the person, or the council
         (
             "the council says it will stop my client's direct payment",
