@@ -23,6 +23,7 @@ from ingest.sentences import in_context, split_sentences
 MAX_WORDS = 120
 MAX_SENTENCES = 4
 NEGATION_BONUS = 0.2  # the first value tried; a sentence saying "cannot" for "what can't"
+INTRODUCED_BONUS = 0.3  # as the kind bonuses
 LONG_LIST_WORDS = 60  # a list this long, read for one item, is cut to it
 # what an elliptical follow-up asks when it says nothing of its own: a date, a figure, a span,
 # a definition (a yes/no or a list frame belongs to the earlier question's own subject)
@@ -152,6 +153,10 @@ _SUCCESSOR_QUESTION = re.compile(
     r"\b(?:replaced?|succeeded|came (?:after|next)|took over|takes over|followed)\b", re.I
 )
 _SUCCEEDS = re.compile(r"\b(?:followed|replaced|succeeded|took over|successor)\b", re.I)
+# "who is Sarah Carr?", "who was Jeff Jerome?": a person named with capitals
+_WHO_IS_QUESTION = re.compile(
+    r"^\s*who(?:'s| is| was| were| are)\s+([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,3})\s*\??\s*$"
+)
 _NEGATION = re.compile(r"\b(?:cannot|can't|can not|not|never|no|excluded|barred)\b", re.I)
 _COMPARED = re.compile(r"\bdifference between (.+?) and (.+?)(?:[?.!]|$)", re.I)
 # "what is the National Living Wage?" asks for an amount, not a definition
@@ -419,6 +424,7 @@ class ExtractiveComposer:
         teaching = bool(_TEACHING.search(question))
         # "what's in the training session on ...?" asks of the curriculum itself
         a_session = bool(_SESSION.search(own or question))
+        introduced = _introduction_of(own or question)
         for s in sentences:
             record = passages[s.passage].record
             if record.doc_id in continuing:
@@ -438,6 +444,8 @@ class ExtractiveComposer:
                 s.score += SAID_BONUS
             elif "who said" in kinds and _REPORTED.search(s.text):
                 s.score += WHO_SAID_BONUS  # as a figure for "how many": what the question wants
+            if introduced is not None and introduced.search(s.text):
+                s.score += INTRODUCED_BONUS  # "who is Sarah Carr?": "Sarah Carr of SCIE ..."
             if lead_with is not None:  # the more of it a sentence gives, the sooner it comes
                 found = {m.group(0).lower() for m in lead_with.finditer(s.text)}
                 s.score += LEAD_WITH_BONUS * len(found)
@@ -935,6 +943,16 @@ def _neighbour(s: Sentence, sentences: list[Sentence], step: int) -> Sentence | 
     return next(
         (c for c in sentences if c.passage == s.passage and c.position == s.position + step), None
     )
+
+
+def _introduction_of(question: str) -> re.Pattern[str] | None:
+    """For "who is/was <name>?": the name followed by what introduces it ("Sarah Carr of the
+    Social Care Institute for Excellence", "Ruth Cartwright, professional officer ...")."""
+    asked = _WHO_IS_QUESTION.match(question)
+    if asked is None:
+        return None
+    name = r"\s+".join(re.escape(w) for w in asked.group(1).split())
+    return re.compile(rf"\b{name}(?:,| of\b| from\b| at\b| \()", re.I)
 
 
 def question_kinds(question: str) -> set[str]:

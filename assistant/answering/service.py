@@ -172,7 +172,7 @@ class AnsweringService:
         started = time.perf_counter()
         passages: list[Passage] = []
         question_id = uuid.uuid4().hex
-        redaction = redact(request.question)
+        redaction = redact(request.question, public=self._quoted_in_sources)
         message = for_reading(redaction.text)  # what is stored and logged: redaction.text
         conversation_id = request.conversation_id or uuid.uuid4().hex
         turns = (
@@ -621,6 +621,13 @@ class AnsweringService:
         if not rare:
             return []
         return [p for p in passages if all(mentions(p.chunk.text, name) for name in names)]
+
+    def _quoted_in_sources(self, name: str) -> bool:
+        """A person's full name that the knowledge base holds word for word ("Sarah Carr",
+        quoted in a source): a public figure the question asks about, not a case detail."""
+        hits = self.index.lexical_search(name, TITLE_SEARCHED)
+        chunks = self.index.store.get_chunks([hit.chunk_id for hit in hits])
+        return any(mentions(chunk.text, name) for chunk, _ in chunks.values())
 
     def _rare_name(self, name: str) -> bool:
         """At most RARE_NAME_CHUNKS passages hold the name: a word ("Cornwall") is counted by

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 PERSONAL_DATA_NOTICE = (
@@ -343,7 +344,11 @@ def nhs_checksum_ok(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-def redact(text: str) -> Redaction:
+def redact(text: str, public: Callable[[str], bool] | None = None) -> Redaction:
+    """`text` with personal data replaced by placeholders. `public` says whether a listed
+    first name with a surname ("Sarah Carr") is someone the knowledge base's sources quote,
+    a public figure asked about rather than a case detail: such a name is kept, unless the
+    message introduces it as a person the practitioner works with ("my client Sarah Carr")."""
     found: Counter[str] = Counter()
 
     def sub(pattern: re.Pattern[str], kind: str, value: str, *, group: int = 0) -> str:
@@ -405,6 +410,16 @@ def redact(text: str) -> Redaction:
 
     out = _HONORIFIC_LOWER.sub(lower_surname, out)
 
+    kept: list[str] = []  # public figures, set aside while listed first names are redacted
+
+    def keep(match: re.Match[str]) -> str:
+        if public is None or not match.group(2) or not public(match.group(0)):
+            return match.group(0)
+        kept.append(match.group(0))
+        return f"\x00{len(kept) - 1}\x00"
+
+    out = _FIRST_NAME.sub(keep, out)
+
     def first_name(match: re.Match[str]) -> str:
         words = [w for w in match.groups() if w and w not in _NOT_NAMES]
         names.update(words)
@@ -418,6 +433,7 @@ def redact(text: str) -> Redaction:
         out, count = re.subn(rf"\b{re.escape(word)}\b", PLACEHOLDERS["name"], out)
         found["name"] += count
     out = re.sub(r"\[name\](?:\s+\[name\])+", "[name]", out)
+    out = re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], out)
     return Redaction(out, found)
 
 

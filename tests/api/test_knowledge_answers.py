@@ -839,3 +839,16 @@ async def test_one_item_of_a_list_is_defined_by_its_own_line(client: httpx.Async
     )
     assert "least intrusive" in lead(second)
     assert "Empowerment" not in second["answer"]
+
+
+async def test_a_person_the_sources_quote_can_be_asked_about_by_name(
+    client: httpx.AsyncClient,
+) -> None:
+    """'who is Sarah Carr?' lost the name to redaction and was refused; then it was led by a
+    long survey list that only mentions her."""
+    (answer,) = await converse(client, "who is Sarah Carr?")
+    assert answer["answered"]
+    assert "Social Care Institute for Excellence" in lead(answer)
+    assert not any("personal details" in notice for notice in answer["notices"])
+    (client_named,) = await converse(client, "my client Sarah Carr wants a DP, can she have one?")
+    assert any("personal details" in notice for notice in client_named["notices"])

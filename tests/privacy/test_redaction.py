@@ -119,3 +119,18 @@ def test_a_message_is_read_without_its_placeholders(message: str, read: str) -> 
     """What is answered: 'Mrs [name] (DOB [date of birth]) lives at [address]' searched
     'birth', 'address' and 'dob', and a question on paying a neighbour was refused."""
     assert for_reading(redact(message).text) == read
+
+
+def test_a_public_figure_the_sources_quote_is_kept_but_a_client_of_that_name_is_not() -> None:
+    """'who is Sarah Carr?' was redacted to 'who is [name]?' and refused: 'Sarah' is a listed
+    first name. A full name the knowledge base quotes is a public figure asked about; the same
+    name introduced as a client is a case detail, and a first name alone is still redacted."""
+    quoted = {"Sarah Carr", "John Bolton"}.__contains__
+    assert redact("who is Sarah Carr?", public=quoted).text == "who is Sarah Carr?"
+    assert redact("what did John Bolton say?", public=quoted).found == {}
+    assert redact("my client Sarah Carr wants a DP", public=quoted).text == (
+        "my client [name] wants a DP"
+    )
+    assert redact("Sarah wants a PA", public=quoted).text == "[name] wants a PA"
+    assert redact("Sarah Smith wants a PA", public=quoted).text == "[name] wants a PA"
+    assert redact("who is Sarah Carr?").text == "who is [name]?"  # no sources: recall first
