@@ -181,6 +181,13 @@ _NAMED_THING = re.compile(
 )
 KEYWORDS = 3  # at most this many of an earlier turn's own words are carried
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# "and a year later?", "two years later", "the year after", "the next year"
+_YEARS_LATER = re.compile(
+    r"\b(?:(a|one|two|three|four|five|\d{1,2}) years? (?:later|after(?:wards)?|on)|"
+    r"the (?:next|following) year|the year after)\b",
+    re.I,
+)
+_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _SUBJECT_PRONOUN = re.compile(r"\b(?:she|he|they)\b", re.I)
 _WORD = re.compile(r"[A-Za-z0-9£%']+")
 SHORT_WORDS = 3  # a message this short, naming no subject of its own, leans on the last turn
@@ -369,6 +376,18 @@ def resolve(
     earlier = _earlier_subjects(turns)
     if not earlier:
         return Resolution(message, None, own_phrases)
+    later = _YEARS_LATER.search(message)
+    if later and not any(k == "year" for k, _ in own):  # "and a year later?" after 2008: 2009
+        years = [int(p) for k, p in earlier if k == "year"]
+        if years:
+            step = _NUMBER_WORDS.get(later.group(1).lower()) if later.group(1) else 1
+            if step is None and later.group(1) and later.group(1).isdigit():
+                step = int(later.group(1))
+            if step:
+                year = str(max(years) + step)
+                own.append(("year", year))
+                own_phrases.append(year)
+                message = f"{message.rstrip(' ?.!')}, in {year}?"
     people_now = [p for k, p in own if k == "person" and p != "PA"]
     replaced = {k for k, _ in own if k in ("year", "place")}  # "and in 2010?", "and in Wales?"
     # "what about their right to work?" after DBS checks asks of the one instead of the other;

@@ -252,3 +252,20 @@ def test_a_place_named_by_its_city_is_carried_and_there_points_back_to_it() -> N
     for message in ("is there a cap on it?", "are there any rules on it?"):
         assert "Northern Ireland" not in (resolve(message, [])).subjects
     assert resolve("is there a limit on the hours?", belfast).interpreted_as is None
+
+
+def test_a_year_later_is_read_as_the_year_after_the_one_asked_about() -> None:
+    """'and a year later?' after the 2008 survey carried 2008 and was answered with the 2008
+    editorial again; it asks about 2009."""
+    earlier = _after("what did the 2008 survey find?")
+    for message, year in (
+        ("and a year later?", "2009"),
+        ("what about two years later?", "2010"),
+        ("and the year after?", "2009"),
+    ):
+        read = resolve(message, earlier)
+        assert read.interpreted_as is not None
+        assert year in read.interpreted_as
+        assert "2008" not in read.interpreted_as
+        assert year in read.subjects
+    assert "2009" not in (resolve("and in 2013?", earlier).interpreted_as or "")
