@@ -142,6 +142,13 @@ PHRASES: dict[str, str] = {
     r"\bmum\b|\bdad\b|\bmother\b|\bfather\b": "parent close relative",
     r"\bgrand(?:daughter|son|kids?)\b": "grandchild close relative",
     r"\bnephew\b|\bniece\b|\bcousin\b|\bsiblings?\b": "close relative",
+    # a relative as the PA ("can my client's sister be her PA?"): paying a family member
+    r"\b(?:sisters?|brothers?|sons?|daughters?|husband|wife|partner|mum|dad|mother|father|"
+    r"parents?|aunt(?:ie)?|uncle|nephew|niece|cousin|grand\w+|relatives?|family members?|"
+    r"in-laws?)\b[^.?!]{0,30}\b(?:be|become|work as|act as|as) (?:her|his|their|my client'?s?|"
+    r"a) (?:paid )?(?:PA|personal assistant|carer)\b(?!'s)": (
+        "paying a family member close relative"
+    ),
     r"\bpass(?:es|ed|ing)? away\b|\bdeceased\b|\bdied\b": "dies death",
     r"\bdementia\b|\balzheimer'?s\b|\bbrain injury\b|\bconfused\b": "capacity",
     # managing a payment with help ("she struggles with the paperwork", "can't cope with the

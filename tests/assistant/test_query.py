@@ -2,8 +2,8 @@ from assistant.answering.query import correct_spelling, expand_query, names_in, 
 
 
 def test_abbreviations_are_expanded_and_kept() -> None:
-    assert expand_query("can my client pay her son to be her PA??") == (
-        "can my client pay her son to be her PA (personal assistant)??"
+    assert expand_query("can my client take on a PA??") == (
+        "can my client take on a PA (personal assistant)??"
     )
     assert "DPs (direct payments)" in expand_query("are DPs taxable")
 
@@ -124,3 +124,12 @@ def test_who_decides_on_capacity_searches_who_assesses_it() -> None:
     conditions for paying an authorised person; the sources say who assesses capacity."""
     assert any("assesses capacity" in h for h in phrase_hints("who decides if she has capacity?"))
     assert not any("assesses capacity" in h for h in phrase_hints("who decides on the budget?"))
+
+
+def test_a_relative_as_the_pa_searches_paying_a_family_member() -> None:
+    """'can my client's sister be her PA?' was answered with the insurance exemption for close
+    family: only 'daughter' found the note on paying family members."""
+    for asked in ("can my client's sister be her PA?", "could her son act as her paid carer?"):
+        assert "paying a family member close relative" in phrase_hints(asked), asked
+    for asked in ("will he be the PA's employer?", "can my client's sister drive her car?"):
+        assert "paying a family member close relative" not in phrase_hints(asked), asked

@@ -354,6 +354,9 @@ LEADS = [
     ("my client was refused a DP and given no reason", r"written reasons"),
     # a rule about friends does not answer a question about a relative
     ("my client wants her daughter as PA but the daughter lives with her", r"may not be used"),
+    # a relative as the PA is a question on paying family, not on the insurance exemption
+    ("can my client's sister be her PA?", r"same household"),
+    ("can her son be her PA?", r"same household"),
     # the council ending a payment is not the person giving it up
     ("the council says it will stop my client's direct payment", r"council must or may stop"),
 ]
