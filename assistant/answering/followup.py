@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.activity.log import ConversationTurn
-from assistant.answering.query import phrase_hints
+from assistant.answering.query import phrase_hints, phrase_spans
 from assistant.safety.notices import nations_named
 
 # Subjects a question can be about, as (pattern, the phrase carried to a follow-up). People
@@ -286,7 +286,13 @@ def unknown_words(text: str, rarity: Rarity | None) -> list[str]:
     qualifies?" names nothing new)."""
     if rarity is None:
         return []
-    words = unknown_words_in(_NAMED_THING.findall(text), rarity)
+    spans = phrase_spans(text)  # "she lives round the corner": where she lives, not a corner
+    named = [
+        m.group(1)
+        for m in _NAMED_THING.finditer(text)
+        if not any(start <= m.start(1) < end for start, end in spans)
+    ]
+    words = unknown_words_in(named, rarity)
     return [w for w in words if not subjects_of(w)]  # "her mum": a person the sources call parent
 
 

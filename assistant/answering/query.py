@@ -146,9 +146,7 @@ PHRASES: dict[str, str] = {
     r"\b(?:sisters?|brothers?|sons?|daughters?|husband|wife|partner|mum|dad|mother|father|"
     r"parents?|aunt(?:ie)?|uncle|nephew|niece|cousin|grand\w+|relatives?|family members?|"
     r"in-laws?)\b[^.?!]{0,30}\b(?:be|become|work as|act as|as) (?:her|his|their|my client'?s?|"
-    r"a) (?:paid )?(?:PA|personal assistant|carer)\b(?!'s)": (
-        "paying a family member close relative"
-    ),
+    r"a) (?:PA|personal assistant|paid carer)\b(?!'s)": ("paying a relative same household"),
     r"\bpass(?:es|ed|ing)? away\b|\bdeceased\b|\bdied\b": "dies death",
     r"\bdementia\b|\balzheimer'?s\b|\bbrain injury\b|\bconfused\b": "capacity",
     # managing a payment with help ("she struggles with the paperwork", "can't cope with the
@@ -209,6 +207,13 @@ def expand_query(question: str, *, phrases: bool = True) -> str:
         return text
     extras = phrase_hints(text)
     return f"{text} ({'; '.join(extras)})" if extras else text
+
+
+def phrase_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text says something in words the sources put otherwise (a PHRASES phrase, or
+    where a relative lives): the words inside are not things the knowledge base never saw."""
+    patterns = [pattern for pattern, _ in _PHRASES] + [p for pair in CONDITIONS for p in pair]
+    return [m.span() for pattern in patterns for m in pattern.finditer(text)]
 
 
 def phrase_hints(text: str) -> list[str]:
@@ -274,7 +279,9 @@ _LIVES_WITH = re.compile(
 )
 _LIVES_APART = re.compile(
     r"\b(?:does not live|doesn't live|do not live|don't live|not living|lives? (?:next door|"
-    r"elsewhere|nearby|(?:in )?(?:her|his|their) own (?:home|house|flat))|living (?:elsewhere|"
+    r"elsewhere|nearby|(?:in )?(?:her|his|their) own (?:home|house|flat)|(?:a)?round the corner|"
+    r"(?:down|up|across) the road|close by|(?:a few|two|three) (?:streets|doors|minutes) away|"
+    r"in the (?:same|next) (?:street|road|village))|living (?:elsewhere|"
     r"in (?:her|his|their) own)|another town|moved out)\b",
     re.I,
 )

@@ -852,3 +852,19 @@ async def test_a_person_the_sources_quote_can_be_asked_about_by_name(
     assert not any("personal details" in notice for notice in answer["notices"])
     (client_named,) = await converse(client, "my client Sarah Carr wants a DP, can she have one?")
     assert any("personal details" in notice for notice in client_named["notices"])
+
+
+async def test_where_a_relative_lives_in_everyday_words_is_read_as_the_condition(
+    client: httpx.AsyncClient,
+) -> None:
+    """'can my client's sister be her PA?' was answered with the insurance exemption for close
+    family; 'she lives round the corner' after it was refused as out of scope ('corner' is a
+    word the knowledge base never saw)."""
+    first, second = await converse(
+        client, "can my client's sister be her PA?", "she lives round the corner"
+    )
+    assert "same household" in lead(first)
+    assert "insurance" not in first["answer"]
+    assert second["answered"]
+    assert "does not live in the same household" in lead(second)
+    assert "sister" in (second["interpreted_as"] or "")

@@ -130,6 +130,6 @@ def test_a_relative_as_the_pa_searches_paying_a_family_member() -> None:
     """'can my client's sister be her PA?' was answered with the insurance exemption for close
     family: only 'daughter' found the note on paying family members."""
     for asked in ("can my client's sister be her PA?", "could her son act as her paid carer?"):
-        assert "paying a family member close relative" in phrase_hints(asked), asked
+        assert "paying a relative same household" in phrase_hints(asked), asked
     for asked in ("will he be the PA's employer?", "can my client's sister drive her car?"):
-        assert "paying a family member close relative" not in phrase_hints(asked), asked
+        assert "paying a relative same household" not in phrase_hints(asked), asked

@@ -381,6 +381,7 @@ REG3 = "Regulation 3 says a direct payment may not be used to pay a close relati
             False,
         ),
         ("Can my client pay her son, who lives with her?", "A relative who does not live", True),
+        ("she lives round the corner", "A relative who lives in the same household ...", True),
         # a question on an employed PA's tax, insurance or car is not about self-employed PAs
         ("does my client need insurance to employ a PA?", SELF_EMPLOYED, True),
         (
