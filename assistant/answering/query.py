@@ -218,7 +218,14 @@ def phrase_spans(text: str) -> list[tuple[int, int]]:
 
 def phrase_hints(text: str) -> list[str]:
     """What a practitioner's phrases in the text also search (see PHRASES), not yet in it."""
-    return [extra for pattern, extra in _PHRASES if pattern.search(text) and extra not in text]
+    return list(_phrase_hints(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _phrase_hints(text: str) -> tuple[str, ...]:
+    """phrase_hints, remembered: a message, and each of its words, is looked up several times
+    as it is answered (the query, the turn's topics, the words the index never saw)."""
+    return tuple(extra for pattern, extra in _PHRASES if pattern.search(text) and extra not in text)
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
