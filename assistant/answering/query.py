@@ -67,6 +67,9 @@ PHRASES: dict[str, str] = {
     r"\bwon't (?:agree|allow)\b": "refused",
     r"\bexpire[sd]?\b|\bout of date\b|\bhow long does a DBS\b": "snapshot",
     r"\bmaximum\b|\bmax\b|\bupper limit\b": "cap capped limit at most",
+    # a PA off ill, in everyday words ("too ill to come in", "unwell", "phoned in sick")
+    r"\btoo (?:ill|unwell|poorly|sick)\b|\bunwell\b|\bpoorly\b|\b(?:phoned|called|rang) "
+    r"in sick\b": "off sick Statutory Sick Pay",
     # who judges capacity ("who decides if she has capacity?"): who assesses it
     r"\bwho (?:decides|judges|works out|determines|says)\b[^?.!]{0,40}\bcapacity\b": (
         "assesses capacity assessed by practitioner"

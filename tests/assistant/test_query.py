@@ -133,3 +133,11 @@ def test_a_relative_as_the_pa_searches_paying_a_family_member() -> None:
         assert "paying a relative same household" in phrase_hints(asked), asked
     for asked in ("will he be the PA's employer?", "can my client's sister drive her car?"):
         assert "paying a relative same household" not in phrase_hints(asked), asked
+
+
+def test_a_pa_off_ill_in_everyday_words_searches_sick_pay() -> None:
+    """'the PA says she's too ill to come in, does my client pay her?' led with the contingency
+    plan; a PA who is unwell or phoned in sick is a question on sick pay."""
+    for asked in ("she's too ill to come in", "my PA is unwell", "her PA phoned in sick"):
+        assert "off sick Statutory Sick Pay" in phrase_hints(asked), asked
+    assert not phrase_hints("she is ill-tempered")
