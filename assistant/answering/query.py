@@ -67,6 +67,10 @@ PHRASES: dict[str, str] = {
     r"\bwon't (?:agree|allow)\b": "refused",
     r"\bexpire[sd]?\b|\bout of date\b|\bhow long does a DBS\b": "snapshot",
     r"\bmaximum\b|\bmax\b|\bupper limit\b": "cap capped limit at most",
+    # a practitioner's workload, as the surveys put it
+    r"\bworkloads?\b|\bcaseloads?\b|\btoo busy\b|\bpressures? on (?:social workers|staff)\b": (
+        "bureaucracy lacked the time"
+    ),
     # a PA off ill, in everyday words ("too ill to come in", "unwell", "phoned in sick")
     r"\btoo (?:ill|unwell|poorly|sick)\b|\bunwell\b|\bpoorly\b|\b(?:phoned|called|rang) "
     r"in sick\b": "off sick Statutory Sick Pay",

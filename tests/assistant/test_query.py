@@ -141,3 +141,10 @@ def test_a_pa_off_ill_in_everyday_words_searches_sick_pay() -> None:
     for asked in ("she's too ill to come in", "my PA is unwell", "her PA phoned in sick"):
         assert "off sick Statutory Sick Pay" in phrase_hints(asked), asked
     assert not phrase_hints("she is ill-tempered")
+
+
+def test_a_practitioners_workload_searches_what_the_surveys_called_it() -> None:
+    """'what did the 2010 survey say about social workers' workload?' was answered with the
+    workforce changes; the survey speaks of bureaucracy and lacking time with service users."""
+    assert "bureaucracy lacked the time" in phrase_hints("did it add to our workload?")
+    assert "bureaucracy lacked the time" not in phrase_hints("how many hours can a PA work?")
