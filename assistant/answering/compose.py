@@ -141,7 +141,6 @@ _NUMERIC_QUESTION = re.compile(
 _COMPARE_QUESTION = re.compile(
     r"\bdifference between\b|\bcompared? (?:to|with)\b|\bversus\b|\bvs\b", re.I
 )
-# the two things a comparison names: "the difference between a managed account and an ISF"
 # "what can't a direct payment be used for?", "what is a DP not allowed to pay for?"
 _NEGATED_QUESTION = re.compile(
     r"\b(?:can'?t|cannot|can not|could(?:n'?t| not)|won'?t|mustn'?t|isn'?t allowed|"
@@ -158,6 +157,7 @@ _WHO_IS_QUESTION = re.compile(
     r"^\s*who(?:'s| is| was| were| are)\s+([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,3})\s*\??\s*$"
 )
 _NEGATION = re.compile(r"\b(?:cannot|can't|can not|not|never|no|excluded|barred)\b", re.I)
+# the two things a comparison names: "the difference between a managed account and an ISF"
 _COMPARED = re.compile(r"\bdifference between (.+?) and (.+?)(?:[?.!]|$)", re.I)
 # "what is the National Living Wage?" asks for an amount, not a definition
 _AMOUNT_QUESTION = re.compile(
@@ -765,8 +765,7 @@ class ExtractiveComposer:
         message asks and holds a number, when one item clearly does and the rest do not."""
         if not s.is_list or len(s.text.split()) < LONG_LIST_WORDS:
             return s
-        intro, colon, body = s.text.partition(": ")
-        items = body.rstrip(".").split("; ") if colon else []
+        intro, items = _list_items(s.text)
         if len(items) < 4 or len(intro.split()) < 4:
             return s
         found = [
@@ -778,8 +777,7 @@ class ExtractiveComposer:
         item = items[found.index(ranked[0])]
         if not re.search(r"\d", item):  # the date or figure asked for
             return s
-        text = item[:1].upper() + item[1:] + "."
-        return dataclasses.replace(s, text=text, own_terms=set(self.tokenize([text])[0]))
+        return self._as_item(s, item)
 
     def _the_item_defined(self, s: Sentence, question: str) -> Sentence:
         """'What does proportionality mean?' against the list of the six principles is
@@ -789,8 +787,7 @@ class ExtractiveComposer:
         if not s.is_list or asked is None:
             return s
         wanted = set(self.tokenize([asked.group(1)])[0])
-        _, colon, body = s.text.partition(": ")
-        items = body.rstrip(".").split("; ") if colon else []
+        _, items = _list_items(s.text)
         if not wanted or len(items) < 3:
             return s
         heads = self.tokenize(
@@ -803,7 +800,11 @@ class ExtractiveComposer:
         ]
         if len(named) != 1:
             return s
-        text = named[0][:1].upper() + named[0][1:] + "."
+        return self._as_item(s, named[0])
+
+    def _as_item(self, s: Sentence, item: str) -> Sentence:
+        """The list unit `s` cut to one of its items, read as a sentence of its own."""
+        text = item[:1].upper() + item[1:] + "."
         return dataclasses.replace(s, text=text, own_terms=set(self.tokenize([text])[0]))
 
     @staticmethod
@@ -943,6 +944,13 @@ def _neighbour(s: Sentence, sentences: list[Sentence], step: int) -> Sentence | 
     return next(
         (c for c in sentences if c.passage == s.passage and c.position == s.position + step), None
     )
+
+
+def _list_items(text: str) -> tuple[str, list[str]]:
+    """A list unit's introduction and items ("The campaign led to these laws: a; b; c."); no
+    items when nothing introduces them."""
+    intro, colon, body = text.partition(": ")
+    return intro, (body.rstrip(".").split("; ") if colon else [])
 
 
 def _introduction_of(question: str) -> re.Pattern[str] | None:

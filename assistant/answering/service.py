@@ -625,9 +625,7 @@ class AnsweringService:
     def _quoted_in_sources(self, name: str) -> bool:
         """A person's full name that the knowledge base holds word for word ("Sarah Carr",
         quoted in a source): a public figure the question asks about, not a case detail."""
-        hits = self.index.lexical_search(name, TITLE_SEARCHED)
-        chunks = self.index.store.get_chunks([hit.chunk_id for hit in hits])
-        return any(mentions(chunk.text, name) for chunk, _ in chunks.values())
+        return self._holding(name) > 0
 
     def _rare_name(self, name: str) -> bool:
         """At most RARE_NAME_CHUNKS passages hold the name: a word ("Cornwall") is counted by
@@ -635,10 +633,14 @@ class AnsweringService:
         among the passages BM25 finds for it."""
         if len(name.split()) == 1:
             return len(self.index.lexical_search(name, RARE_NAME_CHUNKS + 1)) <= RARE_NAME_CHUNKS
+        return 0 < self._holding(name) <= RARE_NAME_CHUNKS
+
+    def _holding(self, name: str) -> int:
+        """How many of the passages BM25 finds for a name of several words hold it word for
+        word."""
         hits = self.index.lexical_search(name, TITLE_SEARCHED)
         chunks = self.index.store.get_chunks([hit.chunk_id for hit in hits])
-        holding = sum(1 for chunk, _ in chunks.values() if mentions(chunk.text, name))
-        return 0 < holding <= RARE_NAME_CHUNKS
+        return sum(1 for chunk, _ in chunks.values() if mentions(chunk.text, name))
 
     def _notices(
         self, redaction: Redaction, resolution: Resolution, composition: Composition
