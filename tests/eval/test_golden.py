@@ -464,16 +464,24 @@ def test_confidence_tracks_the_lead_and_weak_answers_reach_the_gaps_list(
     knowledge_service: Signpost,
 ) -> None:
     """On the tuning part, answers whose first sentence holds the expected fact score higher
-    on average than those whose first sentence misses it; an answer below LOW_CONFIDENCE is
-    listed for trainers as weak, though it was answered; the knowledge base does not say
-    whether a PA may drive the person, so that question reaches trainers either way."""
-    parts, _ = run_eval(knowledge_service, load_questions(DEFAULT_QUESTIONS))
+    on average than those whose first sentence misses it, and more of the wrong ones fall below
+    LOW_CONFIDENCE; an answer below it is listed for trainers as weak, though it was answered
+    (the knowledge base says nothing of a PA's second job, and the answer leads with tax codes
+    in general)."""
+    parts, results = run_eval(knowledge_service, load_questions(DEFAULT_QUESTIONS))
     tuning = parts["tuning"]
     assert tuning["confidence_lead_right"] > tuning["confidence_lead_wrong"]
-    assert tuning["confidence_auc"] > 0.55
-    question = "Can a PA drive my client to hospital appointments in her car?"
+    assert tuning["confidence_auc"] > 0.65
+    read = [r for r in results if r.split == "tuning" and r.lead_has_fact is not None]
+    flagged = {
+        lead: [r.confidence < LOW_CONFIDENCE for r in read if r.lead_has_fact is lead]
+        for lead in (True, False)
+    }
+    assert sum(flagged[False]) / len(flagged[False]) > 2 * sum(flagged[True]) / len(flagged[True])
+    question = "my client's PA has a second job - does that change anything for tax?"
     response = knowledge_service.answering.ask(AskRequest(question=question))
-    assert not response.answered or response.confidence < LOW_CONFIDENCE
+    assert response.answered
+    assert response.confidence < LOW_CONFIDENCE
     assert question in {g.question for g in knowledge_service.activity.gaps()}
 
 
