@@ -23,7 +23,7 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 _K1, _B = 1.2, 0.75
 #: Saved with the index; a different value means the saved index must be rebuilt.
-TOKENIZER_VERSION = 4
+TOKENIZER_VERSION = 5
 STOPWORDS = sorted(
     set(STOPWORDS_EN_PLUS)
     | {"could", "would", "might", "must", "shall", "may", "also", "many", "much"}
@@ -42,10 +42,13 @@ class LexicalHit:
     score: float
 
 
-# "section 1", "regulation 7", "chapter 12": also one token, so the number counts ("what does
-# section 1 say?" would otherwise search "section" alone: a number of one digit is no token)
+# "section 1", "regulation 7", "chapter 12", "session 4": also one token, so the number counts
+# ("what does section 1 say?" would otherwise search "section" alone: a number of one digit is
+# no token)
 _REFERENCE = re.compile(
-    r"\b(section|regulation|chapter|paragraph|schedule|part)s?\s+(\d+[A-Za-z]?)\b", re.I
+    r"\b(section|regulation|chapter|paragraph|schedule|part|session|step|stage|phase)s?\s+"
+    r"(\d+[A-Za-z]?)\b",
+    re.I,
 )
 
 

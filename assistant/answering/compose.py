@@ -173,6 +173,10 @@ _TEACHING = re.compile(
     r"curriculum|lesson|workshop|induction for (?:staff|social workers)|our team|outcomes)\b",
     re.I,
 )
+# a numbered part of a document as one token ("session4", "section42": ingest's as_tokenised),
+# and a heading that opens with one ("Session 4 - Community knowledge and risk")
+_NUMBERED = re.compile(r"^[a-z]+\d+[a-z]?$")
+_NUMBERED_HEADING = re.compile(r"^\s*([A-Za-z]+?)s?\s+(\d+[A-Za-z]?)\b")
 _SESSION = re.compile(r"\b(?:sessions?|courses?|curriculum|lessons?|workshops?|modules?)\b", re.I)
 # "what did TLAP say?" is answered by what they said, not by what they are
 _SAID_QUESTION = re.compile(
@@ -252,6 +256,7 @@ EXEMPTION_BONUS = 0.15  # a yes/no question's relation, exempted by name (not tu
 SAID_BONUS = 0.1  # not tuned: no tuning question moves between 0.1 and 0.2
 YEAR_MATCH = 0.1  # a source of the year the question names ("the 2013 survey")
 HEADING_WEIGHT = 0.1  # how much a section heading's closeness to the question adds
+HEADED_BONUS = 0.2  # "what is in session 4?": the section headed "Session 4 - ..." (not tuned)
 DEFINITION_ASIDE = 0.25  # "A direct payment is ..." rarely answers a question that is not "what is"
 # a sentence is off the point below this relevance, or below this share of the lead's
 RELEVANCE_FLOOR = 0.25
@@ -444,6 +449,7 @@ class ExtractiveComposer:
         # "what's in the training session on ...?" asks of the curriculum itself
         a_session = bool(_SESSION.search(own or question))
         introduced = _introduction_of(own or question)
+        numbered = {t for t in asked if _NUMBERED.match(t)}
         for s in sentences:
             record = passages[s.passage].record
             if record.doc_id in continuing:
@@ -454,6 +460,8 @@ class ExtractiveComposer:
                 s.prior += CURRICULUM_ASIDE
             if years and self._dated(record, years):
                 s.prior += YEAR_MATCH  # "the 2013 survey": the source of that year
+            if numbered and _heading_number(s.section) in numbered:
+                s.prior += HEADED_BONUS  # a numbered part asked: the section headed by it
             s.overlap = _overlap(s.terms, q_terms, weights)
             s.relevance = self._relevance(s, q_terms, kinds, weights)
             s.defines = self._defines_asked_term(s, question) if "define" in kinds else None
@@ -1011,6 +1019,12 @@ def question_kinds(question: str) -> set[str]:
     if _WHO_SAID_QUESTION.search(question):
         kinds.add("who said")
     return kinds
+
+
+def _heading_number(heading: str | None) -> str | None:
+    """The numbered part a heading opens with, as a token ("Session 4 - ..." -> "session4")."""
+    found = _NUMBERED_HEADING.match(heading or "")
+    return f"{found.group(1)}{found.group(2)}".lower() if found else None
 
 
 def _overlap(
