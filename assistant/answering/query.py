@@ -65,6 +65,15 @@ PHRASES: dict[str, str] = {
     r"\b(?:no|without a?|any) reasons?\b|\bdidn't (?:give|say) why\b": "written reasons",
     r"\bsa(?:y|ys|id) no\b|\bturn(?:s|ed)? (?:it |her |him |them )?down\b|\brejecte?d?s?\b|"
     r"\bwon't (?:agree|allow)\b": "refused",
+    # the council's part once a person arranges their own support ("does the council still have
+    # to do safeguarding if she employs her own PAs?"): its duties do not go away
+    r"\b(?:council|local authority|social services|we|I)\b[^?.!]{0,30}\bstill\b[^?.!]{0,40}"
+    r"\b(?:safeguard\w*|responsib\w*|dut(?:y|ies)|monitor\w*|review\w*|involved)\b": (
+        "duty does not go away whoever arranges the care"
+    ),
+    # an agreement taken back ("can she change her mind later?"): withdrawn
+    r"\bchange[sd]? (?:her|his|their|your|my) minds?\b|\bchanging (?:her|his|their) minds?\b|"
+    r"\bgo(?:es)? back on\b|\bback(?:s|ed)? out\b": "withdraw",
     r"\bexpire[sd]?\b|\bout of date\b|\bhow long does a DBS\b": "snapshot",
     r"\bmaximum\b|\bmax\b|\bupper limit\b": "cap capped limit at most",
     # a practitioner's workload, as the surveys put it
@@ -73,7 +82,10 @@ PHRASES: dict[str, str] = {
     ),
     # a PA off ill, in everyday words ("too ill to come in", "unwell", "phoned in sick")
     r"\btoo (?:ill|unwell|poorly|sick)\b|\bunwell\b|\bpoorly\b|\b(?:phoned|called|rang) "
-    r"in sick\b": "off sick Statutory Sick Pay",
+    r"in sick\b|\b(?:has|had|got|with|caught) (?:the )?(?:flu|covid|norovirus|a virus|a bug|"
+    r"a sickness bug|a chest infection)\b|\b(?:is|was|are|were|went|goes) (?:ill|sick)\b": (
+        "off sick Statutory Sick Pay"
+    ),
     # who judges capacity ("who decides if she has capacity?"): who assesses it
     r"\bwho (?:decides|judges|works out|determines|says)\b[^?.!]{0,40}\bcapacity\b": (
         "assesses capacity assessed by practitioner"
@@ -116,7 +128,10 @@ PHRASES: dict[str, str] = {
     r"\bwho covers\b|\bshifts? (?:get |are |is )?covered\b": "contingency plan relief cannot come",
     # a PA who does not come ("keeps cancelling shifts at the last minute", "didn't turn up")
     r"\bcancel(?:s|led|ling)? (?:her |his |their |the )?(?:shifts?|visits?|calls?)\b|"
-    r"\b(?:doesn't|does not|didn't|did not|won't|never) (?:turn|show) up\b|\bno[- ]shows?\b": (
+    r"\b(?:doesn't|does not|didn't|did not|won't|never) (?:turn|show) up\b|\bno[- ]shows?\b|"
+    # or cannot ("can't come in for a week"), and a person with one PA ("her only PA")
+    r"\b(?:can't|cannot|can not|won't be able to|isn't able to) (?:come|make it|get in)\b|"
+    r"\b(?:her|his|their|my client's|the) only (?:PA|personal assistant|carer)\b": (
         "PA cannot come contingency plan"
     ),
     # the council ending a payment "without warning": the notice it must give

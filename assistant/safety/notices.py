@@ -35,7 +35,9 @@ _HARM = re.compile(
     r"direct payment)\b|"
     r"locked (?:in|up)|borrow(?:s|ing|ed)? (?:money|cash)[^.?!]{0,40}\bnever\b|"
     r"steal(?:s|ing)?|stole|stolen|"
+    # (a person who "takes a direct payment" receives one: no harm in that)
     r"(?:tak(?:es|en|ing)|took|help(?:s|ing|ed)? (?:him|her|them)sel(?:f|ves) to) "
+    r"(?!(?:up |on |out )?(?:a|an) (?:direct payment|personal budget)\b)"
     r"(?:(?:her|his|their|the) )?(?:[\w-]+ ){0,3}"
     r"(?:money|cash|cards?|pension|benefits|savings|direct payment)\b(?! back)|"
     r"(?:money|cash) (?:from|out of) (?:her|his|their)|"

@@ -686,6 +686,15 @@ async def test_what_a_contract_must_cover_is_not_taken_for_a_repeat(
         ("my client's PA is a no-show again", "contingency plan"),
         # was answered with when a council may stop one, without the notice it must give
         ("can the council just stop someone's direct payment without warning?", "notice"),
+        # read on 7 December 2026 (fourteenth session): refused ('flu' was no known word)
+        ("My client's only PA has flu, what should she do?", "contingency plan"),
+        # was answered with DBS checks: the council's duties stay when a person employs PAs
+        (
+            "Does the council still have to do safeguarding if my client employs her own PAs?",
+            "section 42 duty",
+        ),
+        # was the whole list of what five people said about the 2011 survey
+        ("What did Sarah Carr say about councils' duties?", "Sarah Carr stressed"),
     ],
 )
 async def test_questions_read_as_a_social_worker_lead_with_their_answer(
@@ -868,3 +877,39 @@ async def test_where_a_relative_lives_in_everyday_words_is_read_as_the_condition
     assert second["answered"]
     assert "does not live in the same household" in lead(second)
     assert "sister" in (second["interpreted_as"] or "")
+
+
+async def test_a_numbered_session_is_answered_from_the_section_it_heads(
+    client: httpx.AsyncClient,
+) -> None:
+    """'what is covered in session 4?' was answered with the programme's opening and session 3:
+    a number of one digit was no token, so 'session 4' searched 'session' alone."""
+    first, second = await converse(
+        client, "What is covered in session 4 of the training programme?", "and session 5?"
+    )
+    assert lead(first).startswith("Curriculum: Mapping local resources"), first["answer"]
+    assert lead(second).startswith("Curriculum: Structured reflection"), second["answer"]
+
+
+async def test_what_an_editorial_concluded_is_answered_when_every_word_is_found(
+    client: httpx.AsyncClient,
+) -> None:
+    """A short question on what a source said embeds far from the sentence that says it (0.23
+    to 0.28): 'what did the 2008 editorial call for?' was refused as outside Signpost's scope
+    although one sentence holds every word it asks."""
+    (answer,) = await converse(client, "What did the 2008 editorial call for?")
+    assert answer["answered"], answer["answer"]
+    assert "The editorial concluded that more practical" in lead(answer), answer["answer"]
+
+
+async def test_changing_her_mind_about_longer_hours_is_withdrawing_the_agreement(
+    client: httpx.AsyncClient,
+) -> None:
+    """'and can she change her mind later?' after the 48-hour week was answered with rest
+    taken later: the sources say 'withdraw'."""
+    _, second = await converse(
+        client,
+        "Can my client's PA work more than 48 hours a week?",
+        "and can she change her mind later?",
+    )
+    assert "can withdraw that agreement" in lead(second), second["answer"]

@@ -75,6 +75,9 @@ def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
         "Can my client take over the management of her direct payment?",
         "Is my client's daughter allowed to take over her DP as authorised person?",
         "Can a PA stop the client seeing friends during shifts?",
+        # receiving one is not having it taken (these were read as taking someone's money)
+        "is the council still responsible if my client takes a direct payment?",
+        "my client took up a direct payment last year, when is her review?",
     ],
 )
 def test_no_safeguarding_signpost_for_general_questions(question: str) -> None:
