@@ -391,21 +391,27 @@ class ExtractiveComposer:
         return {t: index_weights.get(t, rarest) for t in terms}
 
     def enough_evidence(
-        self, passages: list[Passage], coverage: float, continuing: Collection[str] = ()
+        self,
+        passages: list[Passage],
+        coverage: float,
+        continuing: Collection[str] = (),
+        words: int = 2,
     ) -> bool:
         """Answer when a passage is semantically close; a little less close is enough when one
-        sentence also contains most of the question's words (names, exact terms), or when the
-        passage is from a source the conversation's last answer cited (a follow-up such as
-        "what did the editorial say?" is short on words of its own). Calibrated on the golden
-        set: in-scope questions bottom out at 0.42, out-of-scope ones peak at 0.37 (with 40%
-        of their words found)."""
+        sentence also contains most of the question's words (names, exact terms), and less
+        close still when it contains every one of two or more (`words`: a single word such as
+        "article" is found in too many places to be evidence), or when the passage is from a
+        source the conversation's last answer cited (a follow-up such as "what did the
+        editorial say?" is short on words of its own). Calibrated on the golden set: in-scope
+        questions bottom out at 0.42, out-of-scope ones peak at 0.37 (with 40% of their words
+        found)."""
         top = max(
             p.similarity + (CONVERSATION_RELIEF if p.record.doc_id in continuing else 0.0)
             for p in passages[:3]
         )
         if top >= self.min_similarity:
             return True
-        if coverage >= FULL_COVERAGE:
+        if coverage >= FULL_COVERAGE and words >= 2:
             return top >= self.min_similarity - FULL_COVERAGE_RELIEF
         return top >= self.min_similarity - LEXICAL_RELIEF and coverage >= LEXICAL_SUPPORT
 
@@ -527,7 +533,7 @@ class ExtractiveComposer:
         # what a sentence must hold to be evidence: not the verb of "what did X conclude?"
         sought = q_terms - _REPORTING if "said" in kinds else q_terms
         best_overlap = max((_overlap(s.terms, sought, weights) for s in sentences), default=0.0)
-        evidence = self.enough_evidence(passages, best_overlap, continuing)
+        evidence = self.enough_evidence(passages, best_overlap, continuing, len(sought))
         if not sentences or (require_evidence and not evidence):
             return Composition(
                 ABSTAIN_MESSAGE, False, self.confidence(passages, best_overlap, None), []
