@@ -20,6 +20,7 @@ from assistant.answering.query import (
     mentions,
     names_in,
     other_cases,
+    phrase_hints,
 )
 from assistant.answering.retrieval import Passage
 from assistant.safety.notices import kind_label, nations_named, source_kind
@@ -252,6 +253,7 @@ LEXICAL_RELIEF = 0.07  # how far below min_similarity strong word overlap may ca
 # sentence; the in-scope ones refused on meaning alone at 100% were names rescued later.
 FULL_COVERAGE = 0.95
 FULL_COVERAGE_RELIEF = 0.15
+PHRASE_FOUND = 0.8  # share of a phrase's search words one sentence holds to count as found
 # the verbs of a question about what someone said ("what did X conclude / call for?"): what
 # the sentence reports rather than a word it repeats, so not counted as evidence
 _REPORTING = frozenset(
@@ -396,22 +398,25 @@ class ExtractiveComposer:
         coverage: float,
         continuing: Collection[str] = (),
         words: int = 2,
+        phrased: bool = False,
     ) -> bool:
         """Answer when a passage is semantically close; a little less close is enough when one
         sentence also contains most of the question's words (names, exact terms), and less
         close still when it contains every one of two or more (`words`: a single word such as
         "article" is found in too many places to be evidence), or when the passage is from a
         source the conversation's last answer cited (a follow-up such as "what did the
-        editorial say?" is short on words of its own). Calibrated on the golden set: in-scope
-        questions bottom out at 0.42, out-of-scope ones peak at 0.37 (with 40% of their words
-        found)."""
+        editorial say?" is short on words of its own). `phrased`: one sentence holds what a
+        practitioner's phrase in the message searches, in the sources' words ("timesheets don't
+        match": the warning signs of misuse), as good as every word found. Calibrated on the
+        golden set: in-scope questions bottom out at 0.42, out-of-scope ones peak at 0.37 (with
+        40% of their words found)."""
         top = max(
             p.similarity + (CONVERSATION_RELIEF if p.record.doc_id in continuing else 0.0)
             for p in passages[:3]
         )
         if top >= self.min_similarity:
             return True
-        if coverage >= FULL_COVERAGE and words >= 2:
+        if (coverage >= FULL_COVERAGE and words >= 2) or phrased:
             return top >= self.min_similarity - FULL_COVERAGE_RELIEF
         return top >= self.min_similarity - LEXICAL_RELIEF and coverage >= LEXICAL_SUPPORT
 
@@ -533,7 +538,11 @@ class ExtractiveComposer:
         # what a sentence must hold to be evidence: not the verb of "what did X conclude?"
         sought = q_terms - _REPORTING if "said" in kinds else q_terms
         best_overlap = max((_overlap(s.terms, sought, weights) for s in sentences), default=0.0)
-        evidence = self.enough_evidence(passages, best_overlap, continuing, len(sought))
+        hinted = set(self.tokenize([" ".join(phrase_hints(own or question))])[0])
+        phrased = bool(hinted) and any(
+            len(s.terms & hinted) >= PHRASE_FOUND * len(hinted) for s in sentences
+        )
+        evidence = self.enough_evidence(passages, best_overlap, continuing, len(sought), phrased)
         if not sentences or (require_evidence and not evidence):
             return Composition(
                 ABSTAIN_MESSAGE, False, self.confidence(passages, best_overlap, None), []

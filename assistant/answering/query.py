@@ -97,7 +97,8 @@ PHRASES: dict[str, str] = {
     r"(?<!has )(?<!have )(?<!had )\bnot(?: be)?(?: allowed to)?) (?:be )?"
     r"(?:used|spent|pay|paid|buy|bought)\b": "cannot pay for",
     # money a person has not used ("can the council get back money she hasn't spent?")
-    r"\b(?:hasn't|has not|haven't|have not|hadn't|not|never|didn't|did not) (?:been )?spen[dt]\b|"
+    r"\b(?:hasn't|has not|haven't|have not|hadn't|not|never|didn't|did not) (?:been )?"
+    r"(?:spen[dt]|use[ds]?)\b|\bpa(?:y|ys|id|ying) (?:it |the money |them )?back\b|"
     r"\bleft ?over\b|\bunused\b|\bbuilt up\b|\bbuilding up\b|\bsaved up\b": (
         "unspent surplus repaid"
     ),
@@ -133,6 +134,13 @@ PHRASES: dict[str, str] = {
     r"\b(?:can't|cannot|can not|won't be able to|isn't able to) (?:come|make it|get in)\b|"
     r"\b(?:her|his|their|my client's|the) only (?:PA|personal assistant|carer)\b": (
         "PA cannot come contingency plan"
+    ),
+    # what a practitioner notices that the sources list as warning signs of misuse
+    r"\btimesheets?\b[^.?!]{0,30}\b(?:don't|do not|doesn't|does not|didn't|did not|never) "
+    r"(?:match|add up|tally)\b|\b(?:care|visits?|hours|shifts?|support) (?:that |which )?"
+    r"(?:wasn't|weren't|(?:was |were |has |have )?(?:not|never)) (?:been )?"
+    r"(?:delivered|provided|given|done|worked)\b": (
+        "warning signs misused timesheets care not delivered"
     ),
     # the council ending a payment "without warning": the notice it must give
     r"\bwithout (?:any )?(?:warning|notice)\b|\bhave to warn\b|\bwarn (?:her|him|them) (?:before|"

@@ -41,6 +41,11 @@ _HARM = re.compile(
     r"(?:(?:her|his|their|the) )?(?:[\w-]+ ){0,3}"
     r"(?:money|cash|cards?|pension|benefits|savings|direct payment)\b(?! back)|"
     r"(?:money|cash) (?:from|out of) (?:her|his|their)|"
+    # paid for care that never came ("the PA is claiming for visits that were never done")
+    r"(?:claim(?:s|ed|ing)?|charg(?:es|ed|ing)|bill(?:s|ed|ing)?|paid) (?:her |him |them )?for "
+    r"(?:visits|hours|care|shifts|support) (?:that |which )?(?:were |was |she |he |they )?"
+    r"(?:never|not|didn't|did not) (?:\w+ )?(?:done|worked|delivered|given|provided|do|work|"
+    r"deliver|give|provide)\b|"
     r"(?:money|cash|savings) (?:is |has gone |gone |going )?missing|missing (?:money|cash)|"
     r"(?:has|had|holds|held|keeps|kept) (?:had )?(?:her|his|their) (?:bank )?(?:cards?|PIN)\b|"
     r"(?:using|used|uses|taking|took) (?:her|his|their) (?:bank )?"

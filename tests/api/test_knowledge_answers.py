@@ -695,6 +695,13 @@ async def test_what_a_contract_must_cover_is_not_taken_for_a_repeat(
         ),
         # was the whole list of what five people said about the 2011 survey
         ("What did Sarah Carr say about councils' duties?", "Sarah Carr stressed"),
+        # was the five conditions for an authorised person ('didn't use' is money unspent)
+        ("Can the council make my client pay back money she didn't use?", "repaid"),
+        # was refused: what a practitioner sees, in the words of the warning signs
+        (
+            "Timesheets don't match the care my client actually got - is that a concern?",
+            "timesheets that do not match",
+        ),
     ],
 )
 async def test_questions_read_as_a_social_worker_lead_with_their_answer(

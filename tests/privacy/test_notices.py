@@ -52,6 +52,9 @@ def dp_service(service: Signpost) -> Signpost:
         "my client's daughter won't let the social worker see her mum alone",
         "her son never lets anyone visit her",
         "the PA stops the nurse from seeing her",
+        # paid for care that never came
+        "the PA is claiming for visits that were never done",
+        "her PA charged her for hours she never worked",
     ],
 )
 def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
