@@ -548,6 +548,8 @@ class ExtractiveComposer:
                 ABSTAIN_MESSAGE, False, self.confidence(passages, best_overlap, None), []
             )
         chosen = self._select(sentences, passages, q_terms, kinds, nations_named(question))
+        if lead_with is not None and kinds and chosen:
+            self._add_asked(sentences, chosen, lead_with)
         if "compare" in kinds and chosen:
             self._add_compared(question, sentences, chosen)
         if "yesno" in kinds and chosen:
@@ -818,6 +820,34 @@ class ExtractiveComposer:
             covered |= s.terms & q_terms
             others += elsewhere  # one other source at most: the answer stays on one point
         return chosen
+
+    def _add_asked(
+        self, sentences: list[Sentence], chosen: list[Sentence], lead_with: re.Pattern[str]
+    ) -> None:
+        """After what must come first (the safeguarding route), the sentence that best answers
+        what the message itself asks ("should I stop the direct payment if I'm worried about
+        abuse?": safeguarding is no reason to stop one by default), when the route left it
+        out: the route's bonus puts every other sentence too far below its lead to be added."""
+        words = sum(len(c.text.split()) for c in chosen)
+        rest = [
+            s
+            for s in sentences
+            if s not in chosen and not s.contradicts and not lead_with.search(s.text)
+        ]
+        for s in sorted(rest, key=lambda s: s.score, reverse=True)[:1]:
+            group = self._with_predecessor(s, sentences)
+            length = sum(len(g.text.split()) for g in group if g not in chosen)
+            intro, items = _list_items(s.text)
+            if words + length > self.max_words and items and group == [s]:
+                group = [self._as_item(s, intro)]  # a long list: what it says, not its items
+                length = len(intro.split())
+            if (
+                group
+                and s.relevance >= RELEVANCE_FLOOR
+                and not any(self._says_again(g, chosen) for g in group if g not in chosen)
+                and words + length <= self.max_words
+            ):
+                chosen.extend(g for g in group if g not in chosen)
 
     def _add_context(
         self, s: Sentence, sentences: list[Sentence], chosen: list[Sentence], words: int

@@ -920,3 +920,17 @@ async def test_changing_her_mind_about_longer_hours_is_withdrawing_the_agreement
         "and can she change her mind later?",
     )
     assert "can withdraw that agreement" in lead(second), second["answer"]
+
+
+async def test_the_safeguarding_route_also_answers_what_the_message_asks(
+    client: httpx.AsyncClient,
+) -> None:
+    """'should I stop the direct payment if I'm worried about abuse?' got the route alone
+    (raise a concern, section 42): its bonus kept every other sentence too far below the lead
+    to be added, so the answer never said that safeguarding is no reason to stop one."""
+    (answer,) = await converse(
+        client, "Should I stop the direct payment if I'm worried about abuse?"
+    )
+    assert "999" in lead(answer), answer["answer"]
+    assert "not a reason to refuse or stop a direct payment" in answer["answer"], answer["answer"]
+    assert any("safeguarding" in n for n in answer["notices"]), answer["notices"]
