@@ -181,6 +181,8 @@ _TEACHING = re.compile(
     r"curriculum|lesson|workshop|induction for (?:staff|social workers)|our team|outcomes)\b",
     re.I,
 )
+# a table cell as the loaders write it ("who holds the money: the person")
+_CELL = re.compile(r"^[^:;]{1,40}: \S")
 # a numbered part of a document as one token ("session4", "section42": ingest's as_tokenised),
 # and a heading that opens with one ("Session 4 - Community knowledge and risk")
 _NUMBERED = re.compile(r"^[a-z]+\d+[a-z]?$")
@@ -562,6 +564,8 @@ class ExtractiveComposer:
             chosen = [self._the_item_defined(c, own or question) for c in chosen]
         if "said" in kinds and "list" not in kinds:
             chosen = [self._the_item_said(c, own or question) for c in chosen]
+        if not kinds & {"list", "compare"}:
+            chosen = [self._the_row_asked(c, asked) for c in chosen]
         if not chosen:
             return Composition(ABSTAIN_MESSAGE, False, self.confidence(passages, best_overlap), [])
         answer, citations, chunk_ids = self._render(chosen, passages)
@@ -930,6 +934,26 @@ class ExtractiveComposer:
         said = [item for item in items if _reported_by(item, names)]
         return self._as_item(s, said[0]) if len(said) == 1 else s
 
+    def _the_row_asked(self, s: Sentence, asked: set[str]) -> Sentence:
+        """A table (one unit: "option: managed account; who holds the money: ...; option:
+        individual service fund; ...") read for the one row whose first cell the message
+        names ("who employs the staff with an individual service fund?") is cut to that row."""
+        cells = s.text.rstrip(".").split("; ")
+        if len(cells) < 4 or not all(_CELL.match(cell) for cell in cells):
+            return s
+        first = cells[0].split(": ", 1)[0] + ": "
+        rows: list[list[str]] = []
+        for cell in cells:
+            if cell.startswith(first) or not rows:
+                rows.append([cell])
+            else:
+                rows[-1].append(cell)
+        if len(rows) < 3:
+            return s
+        names = self.tokenize([row[0][len(first) :] for row in rows])
+        named = [row for row, name in zip(rows, names, strict=True) if name and set(name) <= asked]
+        return self._as_item(s, "; ".join(named[0])) if len(named) == 1 else s
+
     def _as_item(self, s: Sentence, item: str) -> Sentence:
         """The list unit `s` cut to one of its items, read as a sentence of its own."""
         text = item[:1].upper() + item[1:] + "."
@@ -996,6 +1020,7 @@ class ExtractiveComposer:
         for s in chosen:
             n = numbers.setdefault(s.passage, len(numbers) + 1)
             text = attributed(s.text, passages[s.passage].record)
+            text = text[:1].upper() + text[1:]  # a table's row opens with its header's word
             text = text if text[-1] in '.!?:"”’)' else text + "."
             if s.passage not in focus:  # the first sentence from a source says what it is
                 label = kind_label(passages[s.passage].record)

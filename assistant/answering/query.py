@@ -50,9 +50,9 @@ PHRASES: dict[str, str] = {
     r"\bstop(?:ped|ping|s)?\b": "end",
     r"\bpa(?:y|ys|ying|id) in(?:to)?\b|\bput (?:in|into|aside)\b": "contribution",
     r"\b(?:which|what) (?:part of the |bit of the )?law\b|\bbacks? (?:it|this|that) up\b|"
-    r"\bwhere in the law\b|\bwhat(?:'s| is) the law (?:for|on|about|in)\b": (
-        "legal basis Act section"
-    ),
+    r"\bwhere in the law\b|\bwhat(?:'s| is) the law (?:for|on|about|in)\b|"
+    r"\bwhat (?:does|do) the (?:law|legislation|Act) (?:say|says|require)\b|"
+    r"\bwhat(?:'s| is) the legal position\b": ("legal basis Act section"),
     r"\breplace[ds]?\b|\bsucceeded\b|\bcame after\b|\bcame next\b|"
     r"\b(?:took|take[ns]?|taking) over\b": "followed",
     r"\b(?:came|went|was there|existed) before\b|\bpreced(?:ed|ing)\b|\bpredecessors?\b": (
@@ -83,7 +83,7 @@ PHRASES: dict[str, str] = {
     # a PA off ill, in everyday words ("too ill to come in", "unwell", "phoned in sick")
     r"\btoo (?:ill|unwell|poorly|sick)\b|\bunwell\b|\bpoorly\b|\b(?:phoned|called|rang) "
     r"in sick\b|\b(?:has|had|got|with|caught) (?:the )?(?:flu|covid|norovirus|a virus|a bug|"
-    r"a sickness bug|a chest infection)\b|\b(?:is|was|are|were|went|goes) (?:ill|sick)\b": (
+    r"a sickness bug|a chest infection)\b|\b(?:is|was|are|were|went|goes) (?:ill|sick)\b(?!-)": (
         "off sick Statutory Sick Pay"
     ),
     # who judges capacity ("who decides if she has capacity?"): who assesses it

@@ -19,14 +19,16 @@ from tests.api.conftest import TRAINER
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.anyio
-# one subject the knowledge base lacks, asked many ways: the largest gap cluster
+# one subject the knowledge base lacks, asked many ways: the largest gap cluster (a PA driving
+# the person's car was one until confidence became a fitted model: the insurance notes answer
+# it well enough)
 MISSING = [
-    "Can a PA drive my client's car to appointments?",
-    "Is my client's PA allowed to drive her car?",
-    "Can the personal assistant use my client's car to take her out?",
-    "Does a PA need business car insurance to drive my client?",
-    "can a PA drive the client's own car",
-    "Is it OK for a PA to drive my client to the GP in her car?",
+    "Can my client's PA walk her dog?",
+    "Is my client's PA allowed to look after her dog?",
+    "Can the personal assistant take my client's dog to the vet?",
+    "Does a PA have to walk the client's dog?",
+    "can a PA look after the client's dog",
+    "Is it OK for a PA to walk my client's dog while she rests?",
 ]
 ANSWERED = [
     "What is an individual service fund?",
@@ -34,7 +36,7 @@ ANSWERED = [
     "Does the council have to offer a direct payment?",
     "What is a managed account?",
 ]
-OTHER_GAPS = ["What is the council's policy on PA mileage?", "Can a DP pay for a pet sitter?"]
+OTHER_GAPS = ["What is the council's policy on PA mileage?", "Can a DP pay for a window cleaner?"]
 
 
 def generate(service: Signpost, n: int = 300, seed: int = 7) -> None:
@@ -81,8 +83,8 @@ async def test_the_report_groups_gaps_and_its_formats_agree(client: httpx.AsyncC
     assert sum(w["questions"] for w in report["weeks"]) == 300
     assert {s for w in report["weeks"] for s in w["by_surface"]} == {"api", "slack", "web"}
     largest = report["gap_clusters"][0]
-    # a quarter of the questions ask about one missing subject, in six wordings: most of them
-    # (those not answered from the insurance notes) form the largest group, and nothing else
+    # a quarter of the questions ask about one missing subject, in six wordings: they form the
+    # largest group, and nothing else
     assert largest["size"] >= 40
     assert len(largest["examples"]) == 3
     assert set(largest["examples"]) <= set(MISSING)

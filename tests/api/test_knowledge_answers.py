@@ -934,3 +934,25 @@ async def test_the_safeguarding_route_also_answers_what_the_message_asks(
     assert "999" in lead(answer), answer["answer"]
     assert "not a reason to refuse or stop a direct payment" in answer["answer"], answer["answer"]
     assert any("safeguarding" in n for n in answer["notices"]), answer["notices"]
+
+
+async def test_a_table_read_for_one_option_gives_that_row(client: httpx.AsyncClient) -> None:
+    """'who employs the staff with an individual service fund?' got the whole table of four
+    options, each row's cells run together, opening in lower case ('option: direct payment
+    ...')."""
+    (answer,) = await converse(client, "Who employs the staff with an individual service fund?")
+    assert lead(answer).startswith("Statutory guidance: Option: individual service fund;"), answer[
+        "answer"
+    ]
+    assert "managed account" not in answer["answer"], answer["answer"]
+
+
+async def test_what_the_law_says_about_a_risky_choice(client: httpx.AsyncClient) -> None:
+    """'what does the law say?' after a risky choice was answered with what positive
+    risk-taking is; it now searches the legal basis (the Care Act's wellbeing duty)."""
+    _, second = await converse(
+        client,
+        "My client wants to go swimming alone but her family think it's too risky",
+        "what does the law say?",
+    )
+    assert "Section 1 of the Care Act 2014" in lead(second), second["answer"]
