@@ -48,6 +48,10 @@ PHRASES: dict[str, str] = {
     r"workers?)(?: \([^)]*\))?|her|him|them) go\b"
     r"(?! (?:home|out|on|to|with|early|for|back|off|shopping|swimming)\b)": "dismiss fair reason",
     r"\bstop(?:ped|ping|s)?\b": "end",
+    # a payment taken from someone ("should we take the direct payment off her?"): stopped
+    r"\btak(?:e|es|ing|en) (?:the |her |his |their )?(?:DP|direct payment|money|budget) "
+    r"(?:off|away from) (?:her|him|them)\b|\btak(?:e|es|ing|en) (?:it|the DP|the direct payment|"
+    r"her DP|her direct payment) away\b": "stop taking the direct payment away",
     r"\bpa(?:y|ys|ying|id) in(?:to)?\b|\bput (?:in|into|aside)\b": "contribution",
     r"\b(?:which|what) (?:part of the |bit of the )?law\b|\bbacks? (?:it|this|that) up\b|"
     r"\bwhere in the law\b|\bwhat(?:'s| is) the law (?:for|on|about|in)\b|"

@@ -44,6 +44,7 @@ from assistant.answering.query import (
 from assistant.answering.retrieval import HybridRetriever, Passage
 from assistant.answering.scope import in_scope
 from assistant.safety.notices import (
+    SAFEGUARDING_NOTICE,
     jurisdiction_notice,
     nations_named,
     review_notice,
@@ -96,6 +97,7 @@ UNKNOWN_WORDS = 2
 # "can the DP pay for it?": the message points back at what the last answer was about
 _POINTS_BACK = re.compile(r"\b(?:it|its|that|this|those|these)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
+_POINTS_TO_PERSON = re.compile(r"\b(?:her|him|his|she|he|they|them|their)\b", re.I)
 # an Act by name ("the Mental Health Act", "Children Act 1989"); "Which Act" names none
 _ACT = re.compile(r"\b(?:[A-Z][\w'()-]*\s+(?:(?:and|of|for|the|in|on)\s+)?){1,6}Act\b(?:\s+\d{4})?")
 # what a person may claim or owe, named by the word before it ("carer's allowance", "water bill")
@@ -182,6 +184,7 @@ class AnsweringService:
         )
         resolution = self._resolve(message, turns)
         verified: Verified | None = None
+        still_at_risk = False
         # an unreachable index raises StoreUnavailable; each surface reports it (HTTP: 503)
         if not self.index.records():
             composition = Composition(NO_DOCUMENTS_MESSAGE, False, 0.0, [])
@@ -190,6 +193,7 @@ class AnsweringService:
             quiet = self._quietly_leaning(message, resolution, turns)
             # a follow-up is checked for risk with what it carries
             at_risk = safeguarding_notice((quiet or resolution).text) is not None
+            still_at_risk = not at_risk and self._still_at_risk(message, turns)
             if at_risk and quiet is not None:
                 resolution, query, quiet = quiet, self._answer_query(quiet.text), None
             match = None
@@ -201,6 +205,10 @@ class AnsweringService:
                 )
                 composition = Composition(
                     match.answer.answer, True, min(1.0, match.score), match.answer.citations
+                )
+            elif still_at_risk:  # from the safeguarding documents; the route was given
+                passages, composition = self._safeguarding_answer(
+                    self._answer_query(message), request, resolve(message, []), message, False
                 )
             elif at_risk:
                 passages, composition = self._safeguarding_answer(
@@ -236,6 +244,8 @@ class AnsweringService:
                     resolution.interpreted_as or message, passages, composition
                 )
         composition.notices[:0] = self._notices(redaction, resolution, composition)
+        if still_at_risk and SAFEGUARDING_NOTICE not in composition.notices:
+            composition.notices.insert(1 if redaction.notice() else 0, SAFEGUARDING_NOTICE)
         scoped = composition.answered or in_scope(
             message, max((p.similarity for p in passages), default=0.0)
         )
@@ -393,6 +403,18 @@ class AnsweringService:
         # a place is not a topic ("in Wales", "lives in Glasgow": the nation's notice says so)
         unknown = [w for w in unknown_words_in(words, self._rarity) if not nations_named(w)]
         return len(unknown) >= UNKNOWN_WORDS and 2 * len(unknown) >= len(words)
+
+    @staticmethod
+    def _still_at_risk(message: str, turns: list[ConversationTurn]) -> bool:
+        """The last turn described someone at risk and this message asks, of her or him,
+        about the money ("do I have to stop her direct payment?" after "I'm worried my client's
+        nephew is taking her direct payment money"): it is read with the conversation (the
+        risk it carries), though it names its own subject and so reads as a question of its
+        own, and the safeguarding notice stays beside the answer."""
+        if not turns or not _MONEY.search(message) or not _POINTS_TO_PERSON.search(message):
+            return False
+        last = turns[-1]
+        return safeguarding_notice(last.interpreted_as or last.question) is not None
 
     def _quietly_leaning(
         self, own: str, resolution: Resolution, turns: list[ConversationTurn]
@@ -583,24 +605,31 @@ class AnsweringService:
         self.retriever.embedder.embed_query("warm up")
 
     def _safeguarding_answer(
-        self, query: str, request: AskRequest, resolution: Resolution, own: str
+        self,
+        query: str,
+        request: AskRequest,
+        resolution: Resolution,
+        own: str,
+        route: bool = True,
     ) -> tuple[list[Passage], Composition]:
         """Someone described at risk now (abuse, neglect, exploitation, money taken, self-harm)
         gets the safeguarding route whatever else the question asks: an answer drawn from the
         safeguarding documents (raise a concern, the section 42 enquiry, what the person
-        wants), never "not covered" while such a document exists."""
+        wants), never "not covered" while such a document exists. Without `route` (the
+        conversation gave it already), the answer is drawn from the same documents but leads
+        with what the message asks."""
         focus = Filters(topics=[SAFEGUARDING_TOPIC], source_types=request.filters.source_types)
         passages = self.retriever.retrieve(f"{query} {SAFEGUARDING_QUERY}", request.top_k, focus)
         if not passages:  # no safeguarding document indexed: the ordinary route
             passages = self.retriever.retrieve(query, request.top_k, request.filters)
             return passages, self.composer.compose(query, passages)
         return passages, self.composer.compose(
-            f"{query} {SAFEGUARDING_QUERY}",
+            f"{query} {SAFEGUARDING_QUERY}" if route else query,
             passages,
             require_evidence=False,
             background=" ".join(resolution.carried),
-            own=f"{own} {SAFEGUARDING_QUERY}",
-            lead_with=SAFEGUARDING_ROUTE,
+            own=f"{own} {SAFEGUARDING_QUERY}" if route else own,
+            lead_with=SAFEGUARDING_ROUTE if route else None,
         )
 
     def _naming(self, question: str, passages: list[Passage]) -> list[Passage]:

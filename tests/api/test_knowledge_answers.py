@@ -956,3 +956,26 @@ async def test_what_the_law_says_about_a_risky_choice(client: httpx.AsyncClient)
         "what does the law say?",
     )
     assert "Section 1 of the Care Act 2014" in lead(second), second["answer"]
+
+
+async def test_a_conversation_about_someone_at_risk_keeps_that_light(
+    client: httpx.AsyncClient,
+) -> None:
+    """'do I have to stop her direct payment?' after 'I'm worried my client's nephew is taking
+    her direct payment money' names its own subject, so it was read alone: how a person asks
+    to stop a payment, and no safeguarding notice. It is now answered from the safeguarding
+    documents (not the route again) with the notice beside it."""
+    _, second = await converse(
+        client,
+        "I'm worried my client's nephew is taking her direct payment money",
+        "do I have to stop her direct payment?",
+    )
+    assert "not a reason to refuse or stop a direct payment" in lead(second), second["answer"]
+    assert any("safeguarding" in n for n in second["notices"]), second["notices"]
+    # a question on another subject is answered on its own terms
+    _, other = await converse(
+        client,
+        "I'm worried my client's nephew is taking her direct payment money",
+        "how much holiday does a PA get?",
+    )
+    assert "5.6 weeks" in lead(other), other["answer"]
