@@ -75,6 +75,18 @@ PHRASES: dict[str, str] = {
     r"\b(?:safeguard\w*|responsib\w*|dut(?:y|ies)|monitor\w*|review\w*|involved)\b": (
         "duty does not go away whoever arranges the care"
     ),
+    # a risk taken that turns out badly ("what if it goes wrong?"): a defensible decision
+    r"\b(?:if|when) (?:it|that|this|something) (?:goes|went) wrong\b|"
+    r"\bsomething (?:bad )?happens\b|"
+    r"\b(?:someone|she|he|they) (?:gets|get) hurt\b|\bwho(?:'s| is| would be) (?:to blame|"
+    r"liable|blamed)\b|\bget (?:the )?blame\b": "defensible decision even if harm later happens",
+    # a gap in care ("will she be left without care?")
+    r"\b(?:left|be) without (?:any )?(?:care|support|help)\b|\bgap in (?:her|his|their) care\b": (
+        "no gap in care during the change"
+    ),
+    # steering someone's choice ("can my client suggest she opts out?"): encouraging it
+    r"\b(?:suggest|persuade|pressure|push|talk (?:her|him|them) into|ask (?:her|him|them) "
+    r"to)\b[^.?!]{0,30}\bopt(?:s|ing)? out\b": "encourage",
     # an agreement taken back ("can she change her mind later?"): withdrawn
     r"\bchange[sd]? (?:her|his|their|your|my) minds?\b|\bchanging (?:her|his|their) minds?\b|"
     r"\bgo(?:es)? back on\b|\bback(?:s|ed)? out\b": "withdraw",
