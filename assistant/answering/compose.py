@@ -294,6 +294,9 @@ EXEMPTION_BONUS = 0.15  # a yes/no question's relation, exempted by name (not tu
 SAID_BONUS = 0.1  # not tuned: no tuning question moves between 0.1 and 0.2
 YEAR_MATCH = 0.1  # a source of the year the question names ("the 2013 survey")
 HEADING_WEIGHT = 0.1  # how much a section heading's closeness to the question adds
+# a section whose heading asks what the question asks, in its words ("Who can have one" for
+# "who can have a direct payment?": "who", "can" and "have" say nothing to the index)
+FRAMED_BONUS = 0.1
 HEADED_BONUS = 0.2  # "what is in session 4?": the section headed "Session 4 - ..." (not tuned)
 DEFINITION_ASIDE = 0.25  # "A direct payment is ..." rarely answers a question that is not "what is"
 # a sentence is off the point below this relevance, or below this share of the lead's
@@ -499,6 +502,7 @@ class ExtractiveComposer:
         a_session = bool(_SESSION.search(own or question))
         introduced = _introduction_of(own or question)
         numbered = {t for t in asked if _NUMBERED.match(t)}
+        framed = _frames_in(own or question)
         for s in sentences:
             record = passages[s.passage].record
             if record.doc_id in continuing:
@@ -509,6 +513,8 @@ class ExtractiveComposer:
                 s.prior += CURRICULUM_ASIDE
             if years and self._dated(record, years):
                 s.prior += YEAR_MATCH  # "the 2013 survey": the source of that year
+            if framed and _frame_of(s.section) in framed:
+                s.prior += FRAMED_BONUS  # "who can have a direct payment?": "Who can have one"
             if numbered and _heading_number(s.section) in numbered:
                 s.prior += HEADED_BONUS  # a numbered part asked: the section headed by it
             s.overlap = _overlap(s.terms, q_terms, weights)
@@ -1149,6 +1155,21 @@ def question_kinds(question: str) -> set[str]:
     if _WHO_SAID_QUESTION.search(question):
         kinds.add("who said")
     return kinds
+
+
+_FRAME = re.compile(r"^(?:who|what|when|how|why|where|which|is|does|can) \S+ \S+", re.I)
+
+
+def _frame_of(heading: str | None) -> str | None:
+    """The first three words of a heading that opens as a question does ("who can have")."""
+    found = _FRAME.match(heading or "")
+    return " ".join(found.group(0).lower().split()) if found else None
+
+
+def _frames_in(question: str) -> set[str]:
+    """Every run of three words of the question, for matching a heading's frame."""
+    words = re.findall(r"[a-z']+", question.lower())
+    return {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
 
 
 def _heading_number(heading: str | None) -> str | None:

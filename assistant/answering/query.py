@@ -87,6 +87,13 @@ PHRASES: dict[str, str] = {
     # steering someone's choice ("can my client suggest she opts out?"): encouraging it
     r"\b(?:suggest|persuade|pressure|push|talk (?:her|him|them) into|ask (?:her|him|them) "
     r"to)\b[^.?!]{0,30}\bopt(?:s|ing)? out\b": "encourage",
+    # the orders the Regulations bar ("she's on a drug rehab order")
+    r"\brehab\b|\bdetox\b|\bdrug (?:order|testing)\b|\bcommunity (?:order|sentence)\b": (
+        "drug or alcohol treatment requirements criminal justice orders"
+    ),
+    # a payment for only some of the care ("can a DP cover just some of her care?")
+    r"\b(?:just|only) (?:some|part|a bit) of (?:her|his|their|the|my client's)\b|"
+    r"\bpart (?:of )?(?:her|his|their|the) (?:care|support|budget|needs)\b": "all or part",
     # an agreement taken back ("can she change her mind later?"): withdrawn
     r"\bchange[sd]? (?:her|his|their|your|my) minds?\b|\bchanging (?:her|his|their) minds?\b|"
     r"\bgo(?:es)? back on\b|\bback(?:s|ed)? out\b": "withdraw",

@@ -702,6 +702,10 @@ async def test_what_a_contract_must_cover_is_not_taken_for_a_repeat(
             "Timesheets don't match the care my client actually got - is that a concern?",
             "timesheets that do not match",
         ),
+        # was led by the rule on paying a close relative ('who', 'can', 'have' are stopwords)
+        ("who can have a direct payment?", "section 31"),
+        # was refused ('rehab' is no word of the sources)
+        ("my client's on a drug rehab order, is she barred from a DP?", "drug or alcohol"),
     ],
 )
 async def test_questions_read_as_a_social_worker_lead_with_their_answer(
