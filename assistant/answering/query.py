@@ -155,7 +155,8 @@ PHRASES: dict[str, str] = {
     r"\b(?:doesn't|does not|didn't|did not|won't|never) (?:turn|show) up\b|\bno[- ]shows?\b|"
     # or cannot ("can't come in for a week"), and a person with one PA ("her only PA")
     r"\b(?:can't|cannot|can not|won't be able to|isn't able to) (?:come|make it|get in)\b|"
-    r"\b(?:her|his|their|my client's|the) only (?:PA|personal assistant|carer)\b": (
+    r"\b(?:her|his|their|my client's|the) only (?:PA|personal assistant|carer)(?: \([^)]*\))? "
+    r"(?:is|has|was|had|went|can't|cannot|won't)\b(?! (?:her|his|their|a|an|the|my)\b)": (
         "PA cannot come contingency plan"
     ),
     # what a practitioner notices that the sources list as warning signs of misuse
