@@ -791,7 +791,9 @@ class ExtractiveComposer:
         for s in sorted(after, key=lambda s: s.position) + sorted(before, key=lambda s: s.position):
             if len(chosen) >= MAX_SENTENCES:
                 break
-            beside = s.position == lead.position + 1 and _QUALIFIER.match(s.text)
+            beside = s.position == lead.position + 1 and (
+                _QUALIFIER.match(s.text) or _names_again(s.text, lead.text)
+            )
             if s.contradicts or (s.relevance < floor and not beside):
                 continue
             if _POINTER.match(s.text) and _predecessor(s, sentences) not in chosen:
@@ -1170,6 +1172,16 @@ def _frames_in(question: str) -> set[str]:
     """Every run of three words of the question, for matching a heading's frame."""
     words = re.findall(r"[a-z']+", question.lower())
     return {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+_OPENING_NAME = re.compile(r"^([A-Z][a-z]+ [A-Z][a-z]+)\b(?!'s)")
+
+
+def _names_again(text: str, lead: str) -> bool:
+    """The sentence opens with a person the lead names ("Jeff Jerome described progress as
+    ..." after the survey "presented ... by Jeff Jerome"): it goes on with the lead."""
+    opening = _OPENING_NAME.match(text)
+    return opening is not None and opening.group(1) in lead
 
 
 def _heading_number(heading: str | None) -> str | None:
