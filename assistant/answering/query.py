@@ -94,6 +94,9 @@ PHRASES: dict[str, str] = {
     # a payment for only some of the care ("can a DP cover just some of her care?")
     r"\b(?:just|only) (?:some|part|a bit) of (?:her|his|their|the|my client's)\b|"
     r"\bpart (?:of )?(?:her|his|their|the) (?:care|support|budget|needs)\b": "all or part",
+    # what would make a council agree ("why might the council agree to pay her daughter?")
+    r"\b(?:why|when) (?:might|would|could|will|does|do|can|should) (?:the |a )?councils? "
+    r"(?:agree|accept|allow|say yes)\b": "examples councils consider necessary",
     # an agreement taken back ("can she change her mind later?"): withdrawn
     r"\bchange[sd]? (?:her|his|their|your|my) minds?\b|\bchanging (?:her|his|their) minds?\b|"
     r"\bgo(?:es)? back on\b|\bback(?:s|ed)? out\b": "withdraw",
