@@ -224,7 +224,11 @@ PHRASES: dict[str, str] = {
 }
 _PHRASES = [(re.compile(pattern, re.I), extra) for pattern, extra in PHRASES.items()]
 _PATTERN = re.compile(r"\b(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(s?)\b")
-_FILLER = re.compile(r"^\s*(?:hey|hi|hello|quick q(?:uestion)?|q)\b[\s,:;!-]*", re.IGNORECASE)
+_FILLER = re.compile(
+    r"^\s*(?:hey|hiya|hi|hello|morning|afternoon|hi all|hi team|quick one|quick q(?:uestion)?|"
+    r"sorry|please|q|(?:all|everyone|team)(?=\s*[,!.:;-]))\b[\s,:;!.-]*",
+    re.IGNORECASE,
+)
 
 
 # contractions typed without an apostrophe: "doesnt" is "doesn't", never a misspelling of "does"

@@ -13,6 +13,11 @@ def test_slack_fillers_are_dropped_but_the_question_stays() -> None:
         "do SWs (social workers) know how to employ PAs (personal assistants)??"
     )
     assert expand_query("hi") == "hi"
+    # greetings typed in Slack weighed as rare words ('hiya', 'quick one') and pulled the
+    # employer's National Insurance rate out of the answer
+    assert expand_query("hiya, quick one - can a PA get SSP?").startswith("can a PA")
+    assert expand_query("morning all! can a PA get SSP?").startswith("can a PA")
+    assert expand_query("all PAs need a DBS?").startswith("all PAs")  # 'all' is no greeting
 
 
 def test_lower_case_words_are_not_abbreviations() -> None:
