@@ -82,7 +82,9 @@ _POINTER = re.compile(
     r"The same|In (?:each|both|either|that|this|such) cases?|"
     r"Otherwise|Instead|Then|After that|As a result|Even so|Likewise|Similarly|Both|Either)\b"
 )
-_WHEN_QUESTION = re.compile(r"^\s*(?:when|what year|since when|how long ago)\b", re.I)
+_WHEN_QUESTION = re.compile(
+    r"^\s*(?:(?:and|so|but|then|ok|okay)[,]? )?(?:when|what year|since when|how long ago)\b", re.I
+)
 _DATE_LIKE = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 # a year that is part of a law's name ("the Care Act 2014", "Regulations 2014") dates the
 # law, not the thing a "when" question asks about
