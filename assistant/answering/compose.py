@@ -573,7 +573,7 @@ class ExtractiveComposer:
         if "said" in kinds and "list" not in kinds:
             chosen = [self._the_item_said(c, own or question) for c in chosen]
         if not kinds & {"list", "compare"}:
-            chosen = [self._the_row_asked(c, asked) for c in chosen]
+            chosen = [self._the_row_asked(c, q_terms) for c in chosen]
         if not chosen:
             return Composition(ABSTAIN_MESSAGE, False, self.confidence(passages, best_overlap), [])
         answer, citations, chunk_ids = self._render(chosen, passages)

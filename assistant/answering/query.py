@@ -97,6 +97,13 @@ PHRASES: dict[str, str] = {
     # what would make a council agree ("why might the council agree to pay her daughter?")
     r"\b(?:why|when) (?:might|would|could|will|does|do|can|should) (?:the |a )?councils? "
     r"(?:agree|accept|allow|say yes)\b": "examples councils consider necessary",
+    # the person's own holiday, with a PA ("can her PA take her on holiday to Spain?"), not the
+    # PA's paid leave
+    r"\btak(?:e|es|ing) (?:her|him|them|my client|the person) on (?:a )?holiday\b|"
+    r"\b(?:go|goes|going) on holiday with (?:her|him|them|my client)\b|"
+    r"\bholiday (?:abroad|to [A-Z]\w+)\b|\btrip (?:abroad|away)\b": (
+        "holiday or trip abroad support while away"
+    ),
     # an agreement taken back ("can she change her mind later?"): withdrawn
     r"\bchange[sd]? (?:her|his|their|your|my) minds?\b|\bchanging (?:her|his|their) minds?\b|"
     r"\bgo(?:es)? back on\b|\bback(?:s|ed)? out\b": "withdraw",

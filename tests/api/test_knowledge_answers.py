@@ -706,6 +706,8 @@ async def test_what_a_contract_must_cover_is_not_taken_for_a_repeat(
         ("who can have a direct payment?", "section 31"),
         # was refused ('rehab' is no word of the sources)
         ("my client's on a drug rehab order, is she barred from a DP?", "drug or alcohol"),
+        # was answered with a PA's 5.6 weeks of paid leave: the person's holiday, with a PA
+        ("can my client's PA take her on holiday to Spain?", "while away"),
     ],
 )
 async def test_questions_read_as_a_social_worker_lead_with_their_answer(
@@ -949,6 +951,11 @@ async def test_a_table_read_for_one_option_gives_that_row(client: httpx.AsyncCli
         "answer"
     ]
     assert "managed account" not in answer["answer"], answer["answer"]
+    # a follow-up names the option by what it carries ("who holds the money?" after an ISF)
+    _, held = await converse(client, "what is an individual service fund?", "who holds the money?")
+    assert lead(held).startswith("Statutory guidance: Option: individual service fund;"), held[
+        "answer"
+    ]
 
 
 async def test_what_the_law_says_about_a_risky_choice(client: httpx.AsyncClient) -> None:
