@@ -337,8 +337,16 @@ class AnsweringService:
             in_conversation and resolution.interpreted_as is None
         )
         named = self._naming(resolution.text, passages) if rescue else []
+        missed = self._entitlement_missed(own, composition) if composition.answered else None
         if named:
             composition = self.composer.compose(query, named, require_evidence=False)
+        elif missed:
+            passages = [
+                p
+                for p in self.retriever.retrieve(missed, request.top_k, request.filters)
+                if mentions(p.chunk.text, missed)
+            ]
+            composition = self.composer.compose(query, passages, require_evidence=False)
         elif composition.answered and (
             (not despite_unknown and self._mostly_unknown(own))
             or self._unheld_act(own)
@@ -379,6 +387,19 @@ class AnsweringService:
             if not mentions(answer, bare):
                 return True
         return False
+
+    def _entitlement_missed(self, message: str, composition: Composition) -> str | None:
+        """A benefit or allowance the message names and the knowledge base holds ("her
+        daughter's Carer's Allowance"), which the answer never mentions: whatever came close
+        (employing a relative, the Employment Allowance) answers another question. The name,
+        for answering from the passages that hold it; None otherwise."""
+        for match in _ENTITLEMENT.finditer(message):
+            name = f"{match.group(1)} {match.group(2)}"
+            if match.group(1).lower() in GENERIC or not self._rarity(bare_word(match.group(1))):
+                continue
+            if self._held(name) and not mentions(composition.answer, name):
+                return name
+        return None
 
     def _held(self, name: str, *variants: str) -> bool:
         """Some passage holds `name`, or one of its `variants` ("water bills"), word for word.

@@ -708,6 +708,12 @@ async def test_what_a_contract_must_cover_is_not_taken_for_a_repeat(
         ("my client's on a drug rehab order, is she barred from a DP?", "drug or alcohol"),
         # was answered with a PA's 5.6 weeks of paid leave: the person's holiday, with a PA
         ("can my client's PA take her on holiday to Spain?", "while away"),
+        # was answered with employing a relative who lives elsewhere: the practice point that
+        # names the allowance was not even retrieved
+        (
+            "could being paid as a PA affect my client's daughter's Carer's Allowance?",
+            "Carer's Allowance",
+        ),
     ],
 )
 async def test_questions_read_as_a_social_worker_lead_with_their_answer(
