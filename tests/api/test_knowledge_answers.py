@@ -921,17 +921,29 @@ async def test_what_an_editorial_concluded_is_answered_when_every_word_is_found(
     assert "The editorial concluded that more practical" in lead(answer), answer["answer"]
 
 
-async def test_changing_her_mind_about_longer_hours_is_withdrawing_the_agreement(
-    client: httpx.AsyncClient,
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        # answered with rest taken later: the sources say 'withdraw'
+        (
+            "Can my client's PA work more than 48 hours a week?",
+            "and can she change her mind later?",
+            "can withdraw that agreement",
+        ),
+        # answered with what positive risk-taking is: it searches the legal basis now
+        (
+            "My client wants to go swimming alone but her family think it's too risky",
+            "what does the law say?",
+            "Section 1 of the Care Act 2014",
+        ),
+    ],
+)
+async def test_follow_ups_read_on_7_december_lead_with_their_answer(
+    client: httpx.AsyncClient, first: str, second: str, expected: str
 ) -> None:
-    """'and can she change her mind later?' after the 48-hour week was answered with rest
-    taken later: the sources say 'withdraw'."""
-    _, second = await converse(
-        client,
-        "Can my client's PA work more than 48 hours a week?",
-        "and can she change her mind later?",
-    )
-    assert "can withdraw that agreement" in lead(second), second["answer"]
+    """Follow-ups from the fourteenth session's blind checks, each answered off the point."""
+    _, answer = await converse(client, first, second)
+    assert expected in lead(answer), answer["answer"]
 
 
 async def test_the_safeguarding_route_also_answers_what_the_message_asks(
@@ -962,17 +974,6 @@ async def test_a_table_read_for_one_option_gives_that_row(client: httpx.AsyncCli
     assert lead(held).startswith("Statutory guidance: Option: individual service fund;"), held[
         "answer"
     ]
-
-
-async def test_what_the_law_says_about_a_risky_choice(client: httpx.AsyncClient) -> None:
-    """'what does the law say?' after a risky choice was answered with what positive
-    risk-taking is; it now searches the legal basis (the Care Act's wellbeing duty)."""
-    _, second = await converse(
-        client,
-        "My client wants to go swimming alone but her family think it's too risky",
-        "what does the law say?",
-    )
-    assert "Section 1 of the Care Act 2014" in lead(second), second["answer"]
 
 
 async def test_a_conversation_about_someone_at_risk_keeps_that_light(
