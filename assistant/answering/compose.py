@@ -192,7 +192,7 @@ _NUMBERED_HEADING = re.compile(r"^\s*([A-Za-z]+?)s?\s+(\d+[A-Za-z]?)\b")
 _SESSION = re.compile(r"\b(?:sessions?|courses?|curriculum|lessons?|workshops?|modules?)\b", re.I)
 # "what did TLAP say?" is answered by what they said, not by what they are
 _SAID_QUESTION = re.compile(
-    r"^\s*what (?:did|has|have) .{1,60}? (?:say|argue|recommend|warn|conclude|think|"
+    r"^\s*what(?: \w+)? (?:did|has|have) .{1,60}? (?:say|argue|recommend|warn|conclude|think|"
     r"call for|suggest|propose|find|report)\b",
     re.I,
 )
@@ -934,15 +934,26 @@ class ExtractiveComposer:
         """'What did Sarah Carr say?' against a list of what several people said about a
         survey is answered with her item alone, when exactly one item reports the one the
         question names ("a similar share said ..." names no one)."""
-        names = names_in(question)
-        if not s.is_list or not names:
+        if not s.is_list:
             return s
         _, items = _list_items(s.text)
         items = items or s.text.rstrip(".").split("; ")  # a list with no introduction
         if len(items) < 3:
             return s
-        said = [item for item in items if _reported_by(item, names)]
+        names = names_in(question)
+        if names:
+            said = [item for item in items if _reported_by(item, names)]
+        else:  # "what did social workers say?": "A social worker interviewed said ..."
+            asked = {t for t in self.tokenize([question])[0] if not t.isdigit()}
+            said = [item for item in items if asked & self._speaker(item)]
         return self._as_item(s, said[0]) if len(said) == 1 else s
+
+    def _speaker(self, item: str) -> set[str]:
+        """The words just before an item's verb of saying: who said it ("a similar share")."""
+        reported = _REPORTED.search(item)
+        if reported is None:
+            return set()
+        return set(self.tokenize([" ".join(item[: reported.start()].split()[-4:])])[0])
 
     def _the_row_asked(self, s: Sentence, asked: set[str]) -> Sentence:
         """A table (one unit: "option: managed account; who holds the money: ...; option:

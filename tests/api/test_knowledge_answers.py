@@ -695,6 +695,8 @@ async def test_what_a_contract_must_cover_is_not_taken_for_a_repeat(
         ),
         # was the whole list of what five people said about the 2011 survey
         ("What did Sarah Carr say about councils' duties?", "Sarah Carr stressed"),
+        # was the whole list of the article's context, opening with £520m of systems money
+        ("what training did social workers say they needed in 2011?", "A social worker"),
         # was the five conditions for an authorised person ('didn't use' is money unspent)
         ("Can the council make my client pay back money she didn't use?", "repaid"),
         # was refused: what a practitioner sees, in the words of the warning signs
