@@ -10,7 +10,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from assistant.activity.log import ActivityLog, ConversationTurn
 from assistant.answering.compose import (
@@ -243,9 +243,9 @@ class AnsweringService:
                 composition = self._with_llm(
                     resolution.interpreted_as or message, passages, composition
                 )
-        composition.notices[:0] = self._notices(redaction, resolution, composition)
-        if still_at_risk and SAFEGUARDING_NOTICE not in composition.notices:
-            composition.notices.insert(1 if redaction.notice() else 0, SAFEGUARDING_NOTICE)
+        composition.notices[:0] = self._notices(
+            redaction, resolution, composition, still_at_risk=still_at_risk
+        )
         scoped = composition.answered or in_scope(
             message, max((p.similarity for p in passages), default=0.0)
         )
@@ -370,11 +370,9 @@ class AnsweringService:
         answer does not even say what kind ("water", "housing"): whatever came close (paying
         a PA, the Employment Allowance) is about something else. "A holiday allowance" is
         not held either, but its answer is about holiday."""
-        for match in _ENTITLEMENT.finditer(message):
+        for match in self._entitlements(message):
             kind, head = match.group(1), match.group(2)
             bare = bare_word(kind)
-            if kind.lower() in GENERIC or self._rarity(bare) == 0.0:
-                continue  # "her benefits", "which benefits", "would benefit": no name
             singular = f"{kind} {re.sub(r's$', '', head)}"
             if self._held(singular, f"{singular}s"):
                 continue
@@ -393,13 +391,19 @@ class AnsweringService:
         daughter's Carer's Allowance"), which the answer never mentions: whatever came close
         (employing a relative, the Employment Allowance) answers another question. The name,
         for answering from the passages that hold it; None otherwise."""
-        for match in _ENTITLEMENT.finditer(message):
+        for match in self._entitlements(message):
             name = f"{match.group(1)} {match.group(2)}"
-            if match.group(1).lower() in GENERIC or not self._rarity(bare_word(match.group(1))):
-                continue
             if self._held(name) and not mentions(composition.answer, name):
                 return name
         return None
+
+    def _entitlements(self, message: str) -> Iterator[re.Match[str]]:
+        """The benefits, allowances, bills and the like the message names by a word of their
+        own ("carer's allowance", "water bill"; not "her benefits", "which benefits")."""
+        for match in _ENTITLEMENT.finditer(message):
+            kind = match.group(1)
+            if kind.lower() not in GENERIC and self._rarity(bare_word(kind)) != 0.0:
+                yield match
 
     def _held(self, name: str, *variants: str) -> bool:
         """Some passage holds `name`, or one of its `variants` ("water bills"), word for word.
@@ -693,16 +697,23 @@ class AnsweringService:
         return sum(1 for chunk, _ in chunks.values() if mentions(chunk.text, name))
 
     def _notices(
-        self, redaction: Redaction, resolution: Resolution, composition: Composition
+        self,
+        redaction: Redaction,
+        resolution: Resolution,
+        composition: Composition,
+        *,
+        still_at_risk: bool = False,
     ) -> list[str]:
         """Personal data, safeguarding, other UK nations, stale sources: beside the answer. A
         follow-up is read with what it carries ("what should I do if I suspect it?" after a
-        question on financial abuse)."""
+        question on financial abuse), and in a conversation about someone at risk (see
+        _still_at_risk)."""
         records = self.index.records()  # the cited documents, also for a verified answer
         cited = [(c.n, records[c.doc_id]) for c in composition.citations if c.doc_id in records]
+        at_risk = SAFEGUARDING_NOTICE if still_at_risk else None
         found = [
             redaction.notice(),
-            safeguarding_notice(resolution.text),
+            safeguarding_notice(resolution.text) or at_risk,
             jurisdiction_notice(resolution.text, [r for _, r in cited]),
             review_notice(cited, dt.date.today()),
         ]
