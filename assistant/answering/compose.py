@@ -549,7 +549,12 @@ class ExtractiveComposer:
                     s.score += EXEMPTION_BONUS
         # what a sentence must hold to be evidence: not the verb of "what did X conclude?"
         sought = q_terms - _REPORTING if "said" in kinds else q_terms
-        best_overlap = max((_overlap(s.terms, sought, weights) for s in sentences), default=0.0)
+        overlaps = (
+            (_overlap(s.terms, sought, weights) for s in sentences)
+            if sought != q_terms
+            else (s.overlap for s in sentences)
+        )
+        best_overlap = max(overlaps, default=0.0)
         hinted = set(self.tokenize([" ".join(phrase_hints(own or question))])[0])
         phrased = bool(hinted) and any(
             len(s.terms & hinted) >= PHRASE_FOUND * len(hinted) for s in sentences
@@ -850,20 +855,19 @@ class ExtractiveComposer:
             for s in sentences
             if s not in chosen and not s.contradicts and not lead_with.search(s.text)
         ]
-        for s in sorted(rest, key=lambda s: s.score, reverse=True)[:1]:
-            group = self._with_predecessor(s, sentences)
-            length = sum(len(g.text.split()) for g in group if g not in chosen)
-            intro, items = _list_items(s.text)
-            if words + length > self.max_words and items and group == [s]:
-                group = [self._as_item(s, intro)]  # a long list: what it says, not its items
-                length = len(intro.split())
-            if (
-                group
-                and s.relevance >= RELEVANCE_FLOOR
-                and not any(self._says_again(g, chosen) for g in group if g not in chosen)
-                and words + length <= self.max_words
-            ):
-                chosen.extend(g for g in group if g not in chosen)
+        s = max(rest, key=lambda s: s.score, default=None)
+        if s is None or s.relevance < RELEVANCE_FLOOR:
+            return
+        readable = self._with_predecessor(s, sentences)
+        group = [g for g in readable if g not in chosen]
+        length = sum(len(g.text.split()) for g in group)
+        intro, items = _list_items(s.text)
+        if words + length > self.max_words and items and readable == [s]:
+            group = [self._as_item(s, intro)]  # a long list: what it says, not its items
+            length = len(intro.split())
+        fits = words + length <= self.max_words
+        if group and fits and not any(self._says_again(g, chosen) for g in group):
+            chosen.extend(group)
 
     def _add_context(
         self, s: Sentence, sentences: list[Sentence], chosen: list[Sentence], words: int
