@@ -280,8 +280,7 @@ def expand_query(question: str, *, phrases: bool = True) -> str:
 def phrase_spans(text: str) -> list[tuple[int, int]]:
     """Where the text says something in words the sources put otherwise (a PHRASES phrase, or
     where a relative lives): the words inside are not things the knowledge base never saw."""
-    patterns = [pattern for pattern, _ in _PHRASES] + [p for pair in CONDITIONS for p in pair]
-    return [m.span() for pattern in patterns for m in pattern.finditer(text)]
+    return [m.span() for pattern in _SPANNING for m in pattern.finditer(text)]
 
 
 def phrase_hints(text: str) -> list[str]:
@@ -394,6 +393,8 @@ CONDITIONS = [
     (_LACKS_CAPACITY, _HAS_CAPACITY),
     (_PERSON_ENDS, _COUNCIL_ENDS),
 ]
+# every pattern whose words phrase_spans exempts, listed once rather than on each call
+_SPANNING = [pattern for pattern, _ in _PHRASES] + [p for pair in CONDITIONS for p in pair]
 
 
 def _case(pair: tuple[re.Pattern[str], re.Pattern[str]], text: str) -> int:
