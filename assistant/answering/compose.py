@@ -107,13 +107,17 @@ _LIST_QUESTION = re.compile(
 _DURATION_QUESTION = re.compile(
     r"\bhow (?:long|often|soon|quickly)\b|\bhow many (?:days|weeks|months|years)\b", re.I
 )
+_HOW_ADVERB = re.compile(r"\bhow (long|often|soon|quickly)\b", re.I)
 _DURATION = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several)"
     r"(?:\s+(?:to|or)\s+\w+)?\s+(?:(?:consecutive|complete|full|whole|clear|working|calendar)\s+)?"
-    r"(?:days?|weeks?|months?|years?)\b|"
-    r"\b(?:daily|weekly|fortnightly|monthly|quarterly|yearly|annually)\b",
+    r"(?:minutes?|hours?|days?|weeks?|months?|years?)\b|"
+    r"\b(?:daily|weekly|fortnightly|monthly|quarterly|yearly|annually)\b|"
+    r"\b(?:each|every) (?:review|visit|assessment|time|day|week|fortnight|month|quarter|year)\b",
     re.I,
 )
+# a sentence that lists in running text: "include" or "such as" and then items
+_INLINE_LIST = re.compile(r"\b(?:includes?|including|such as)\b[^.;:]*,[^.;:]*,[^.;:]*\band\b")
 _YESNO_QUESTION = re.compile(
     r"^\s*(?:can|could|is|are|does|do|should|must|may|will|would|has|have|am)\b", re.I
 )
@@ -125,7 +129,7 @@ _DEFINES = re.compile(
 # can be seen online" describes, it does not rule: tuning lead accuracy 0.811 -> 0.828)
 _RULE = re.compile(
     r"\b(?:may|must|cannot|can't|should|entitled|allowed|has to|have to|need(?:s)? to|"
-    r"only|unless|no longer|not|requires?|required|duty)\b",
+    r"only|unless|no longer|not|no one|nobody|never|requires?|required|duty)\b",
     re.I,
 )
 _DEFINITION = re.compile(
@@ -484,6 +488,9 @@ class ExtractiveComposer:
         if not passages:
             return Composition(ABSTAIN_MESSAGE, False, 0.0, [])
         q_terms = set(self.tokenize([question])[0])
+        # "how often" asks for a frequency: "often" is not a word to find ("often three to six
+        # months" is not an answer to it)
+        q_terms -= set(self.tokenize([" ".join(_HOW_ADVERB.findall(question))])[0])
         sentences = self._candidates(passages)
         # what the message asks ("and if the council says no?"), not the words it carries
         # ("conditions" would make it a list question)
@@ -752,8 +759,8 @@ class ExtractiveComposer:
             _DATE_LIKE.search(_NAMED_YEAR.sub("", s.text)) or _DURATION.search(s.text)
         ):  # a year, or a time ("within six months", "yearly")
             bonus += 0.3
-        if "list" in kinds and s.is_list:
-            bonus += 0.2
+        if "list" in kinds and (s.is_list or _INLINE_LIST.search(s.text)):
+            bonus += 0.2  # a list, or a sentence that lists ("Signs of ... include a, b and c")
         if "define" in kinds and _DEFINES.search(s.text):
             bonus += 0.15
         if "define" in kinds and s.defines is not None:  # the definition of the term asked
@@ -1155,7 +1162,9 @@ def question_kinds(question: str) -> set[str]:
         kinds.add("numeric")
     if _WHEN_QUESTION.search(question):
         kinds.add("when")
-    if _LIST_QUESTION.search(question):
+    listing = {m.group(0).lower() for m in _LIST_QUESTION.finditer(question)}
+    # "can the direct payment include agency cover?" asks yes or no, not for a list
+    if listing and not (listing == {"include"} and _YESNO_QUESTION.search(question)):
         kinds.add("list")
     if _AMOUNT_QUESTION.search(question) or _FINDINGS_QUESTION.search(question):
         kinds.add("numeric")

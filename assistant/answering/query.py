@@ -66,6 +66,10 @@ PHRASES: dict[str, str] = {
     r"\brefus(?:e|es|ed|ing) to (?:join|be enrolled)\b|"
     r"(?:\bnot|n't) (?:want to )?(?:join|be enrolled)\b|"
     r"\bleave the pension\b": "opt out",
+    # the weekly limit's opt-out, in the Regulations' words
+    r"\bopt(?:s|ed|ing)?[- ]out (?:of )?(?:the |a )?(?:48|working time|weekly limit|maximum)": (
+        "agree in writing to work more than 48 hours"
+    ),
     r"\b(?:no|without a?|any) reasons?\b|\bdidn't (?:give|say) why\b": "written reasons",
     r"\bsa(?:y|ys|id) no\b|\bturn(?:s|ed)? (?:it |her |him |them )?down\b|\brejecte?d?s?\b|"
     r"\bwon't (?:agree|allow)\b": "refused",
