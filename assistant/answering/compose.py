@@ -16,6 +16,7 @@ import numpy as np
 from assistant.answering.query import (
     contradiction_test,
     exemption_test,
+    expand_query,
     jaccard,
     mentions,
     names_in,
@@ -59,6 +60,12 @@ NO_DOCUMENTS_MESSAGE = (
 
 _FIGURE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|per ?cent)|£\s?\d|\b\d{2,}\b|\b\d+\s+(?:in|out of)\s+\d+"
+)
+# where something is written ("chapter 10", "section 25", "regulation 12"): not a figure
+_REFERENCE = re.compile(
+    r"\b(?:chapters?|sections?|regulations?|paragraphs?|paras?|schedules?|articles?|annex|"
+    r"parts?)\s+\d+[A-Z]?(?:\.\d+)*(?:\s*(?:and|or|to)\s*\d+[A-Z]?(?:\.\d+)*)?",
+    re.I,
 )
 # a count in words ("at least two references"): what "how many" asks as much as a figure
 _COUNTED = re.compile(
@@ -198,7 +205,7 @@ _SESSION = re.compile(r"\b(?:sessions?|courses?|curriculum|lessons?|workshops?|m
 _SAID_QUESTION = re.compile(
     r"^\s*(?:(?:and|so|but|then|ok|okay)[,]? )?what(?: \w+)? (?:did|has|have) .{1,60}? "
     r"(?:say|argue|recommend|warn|conclude|think|"
-    r"call for|suggest|propose|find|report)\b",
+    r"call for|suggest|propose|find|report)\b|\baccording to\b",
     re.I,
 )
 # "who argued against brokers?": the sentence that reports someone saying it, whoever it is
@@ -299,7 +306,7 @@ CURRICULUM_ASIDE = 0.1  # 0.1 and 0.2 gave the same tuning figures
 WHO_SAID_BONUS = 0.3
 LEAD_WITH_BONUS = 0.25  # for each part of what the caller needs first (compose's lead_with)
 EXEMPTION_BONUS = 0.15  # a yes/no question's relation, exempted by name (not tuned)
-SAID_BONUS = 0.1  # not tuned: no tuning question moves between 0.1 and 0.2
+SAID_BONUS = 0.3
 YEAR_MATCH = 0.1  # a source of the year the question names ("the 2013 survey")
 HEADING_WEIGHT = 0.1  # how much a section heading's closeness to the question adds
 # a section whose heading asks what the question asks, in its words ("Who can have one" for
@@ -514,6 +521,10 @@ class ExtractiveComposer:
         introduced = _introduction_of(own or question)
         numbered = {t for t in asked if _NUMBERED.match(t)}
         framed = _frames_in(own or question)
+        # who a "what did X say?" names: X's words (an acronym's expansion too: "TLAP (Think
+        # Local Act Personal)"), or the message's own words when it names no one
+        speakers = " ".join(names_in(own or question)) if "said" in kinds else ""
+        spoken = set(self.tokenize([expand_query(speakers, phrases=False)])[0])
         for s in sentences:
             record = passages[s.passage].record
             if record.doc_id in continuing:
@@ -533,7 +544,7 @@ class ExtractiveComposer:
             s.defines = self._defines_asked_term(s, question) if "define" in kinds else None
             s.score = s.relevance + self._kind_bonus(s, kinds) + s.prior
             s.score += 0.05 / (1 + s.position)  # leading sentences tend to state the point
-            if "said" in kinds and self._speaker_asked(s.text, asked):
+            if "said" in kinds and self._speaker_asked(s.text, spoken or asked, bool(spoken)):
                 s.score += SAID_BONUS
             elif "who said" in kinds and _REPORTED.search(s.text):
                 s.score += WHO_SAID_BONUS  # as a figure for "how many": what the question wants
@@ -586,6 +597,8 @@ class ExtractiveComposer:
             chosen = [self._the_item_defined(c, own or question) for c in chosen]
         if "said" in kinds and "list" not in kinds:
             chosen = [self._the_item_said(c, own or question) for c in chosen]
+            sought = asked - _REPORTING
+            chosen = [self._the_point_said(c, own or question, sought, weights) for c in chosen]
         if not kinds & {"list", "compare"}:
             chosen = [self._the_row_asked(c, q_terms) for c in chosen]
         if not chosen:
@@ -738,13 +751,16 @@ class ExtractiveComposer:
             return words
         return MEANING_WEIGHT * s.similarity + WORDS_WEIGHT * words
 
-    def _speaker_asked(self, text: str, q_terms: set[str]) -> bool:
+    def _speaker_asked(self, text: str, terms: set[str], named: bool) -> bool:
         """The sentence reports what the one the question names said ("what did TLAP say?":
-        "Think Local Act Personal's co-chairs said ...")."""
-        reported = _REPORTED.search(text)
-        if reported is None:
-            return False
-        return bool(set(self.tokenize([text[: reported.start()]])[0]) & q_terms)
+        "Think Local Act Personal's co-chairs said ..."). `named`: `terms` are the words of
+        the names the question gives ("what did Helga Pile say?" is not answered by what "82%
+        of respondents said" on the subject asked about), looked for in each item of a list."""
+        for part in text.split("; ") if named else [text]:
+            reported = _REPORTED.search(part)
+            if reported and set(self.tokenize([part[: reported.start()]])[0]) & terms:
+                return True
+        return False
 
     @staticmethod
     def _kind_bonus(s: Sentence, kinds: set[str]) -> float:
@@ -752,7 +768,8 @@ class ExtractiveComposer:
         if "duration" in kinds:
             bonus += 0.3 if _DURATION.search(s.text) else 0.0  # "how long": weeks, months
         elif "numeric" in kinds and (
-            _FIGURE.search(_DATE_LIKE.sub("", s.text)) or _COUNTED.search(s.text)
+            _FIGURE.search(_REFERENCE.sub("", _DATE_LIKE.sub("", s.text)))
+            or _COUNTED.search(s.text)
         ):
             bonus += 0.3  # a figure (a year is not one), or a count in words ("two references")
         if "when" in kinds and (
@@ -909,16 +926,37 @@ class ExtractiveComposer:
         intro, items = _list_items(s.text)
         if len(items) < 4 or len(intro.split()) < 4:
             return s
+        item = self._item_clearly_asked(items, asked, weights)
+        if item is None or not re.search(r"\d", item):  # the date or figure asked for
+            return s
+        return self._as_item(s, item)
+
+    def _the_point_said(
+        self, s: Sentence, question: str, asked: set[str], weights: Mapping[str, float]
+    ) -> Sentence:
+        """What one person the question names said, as a list of points, read for one point
+        ("where did self-directed support come from, according to Ali Gardner?"): that point,
+        still attributed ("Ali Gardner ... argued that personalisation ... came from ...")."""
+        names = names_in(question)
+        if not s.is_list or not names:
+            return s
+        intro, items = _list_items(s.text)
+        if len(items) < 3 or not _reported_by(intro, names):
+            return s
+        item = self._item_clearly_asked(items, asked, weights)
+        return s if item is None else self._as_item(s, f"{intro.rstrip(': ')} {item}")
+
+    def _item_clearly_asked(
+        self, items: list[str], asked: set[str], weights: Mapping[str, float]
+    ) -> str | None:
+        """The item holding at least twice the weight of the message's words any other does."""
         found = [
             sum(weights.get(t, 0.0) for t in set(toks) & asked) for toks in self.tokenize(items)
         ]
         ranked = sorted(found, reverse=True)
         if ranked[0] <= 0 or ranked[0] < 2 * ranked[1]:
-            return s
-        item = items[found.index(ranked[0])]
-        if not re.search(r"\d", item):  # the date or figure asked for
-            return s
-        return self._as_item(s, item)
+            return None
+        return items[found.index(ranked[0])]
 
     def _the_item_defined(self, s: Sentence, question: str) -> Sentence:
         """'What does proportionality mean?' against the list of the six principles is
