@@ -34,6 +34,9 @@ MAX_WORDS = 120
 MAX_SENTENCES = 4
 NEGATION_BONUS = 0.2  # the first value tried; a sentence saying "cannot" for "what can't"
 INTRODUCED_BONUS = 0.3  # as the kind bonuses
+# a table embeds poorly (its passage comes out less similar than its sentences deserve): one
+# with a row for what the question names is lifted by the size of that gap (not tuned)
+ROW_BONUS = 0.1
 LONG_LIST_WORDS = 60  # a list this long, read for one item, is cut to it
 # what an elliptical follow-up asks when it says nothing of its own: a date, a figure, a span,
 # a definition (a yes/no or a list frame belongs to the earlier question's own subject)
@@ -523,6 +526,7 @@ class ExtractiveComposer:
         framed = _frames_in(own or question)
         # who a "what did X say?" names: X's words (an acronym's expansion too: "TLAP (Think
         # Local Act Personal)"), or the message's own words when it names no one
+        rows_asked = not kinds & {"list", "compare"}  # one row of a table, not the table
         speakers = " ".join(names_in(own or question)) if "said" in kinds else ""
         spoken = set(self.tokenize([expand_query(speakers, phrases=False)])[0])
         for s in sentences:
@@ -553,6 +557,8 @@ class ExtractiveComposer:
             if lead_with is not None:  # the more of it a sentence gives, the sooner it comes
                 found = {m.group(0).lower() for m in lead_with.finditer(s.text)}
                 s.score += LEAD_WITH_BONUS * len(found)
+            if rows_asked and self._the_row_asked(s, asked) is not s:
+                s.score += ROW_BONUS  # a table with a row for what the message itself names
             s.contradicts = clashes(s.text, s.section)
             if s.contradicts:
                 s.score -= CONTRADICTION_PENALTY  # never lead with the other case's rule
@@ -599,7 +605,7 @@ class ExtractiveComposer:
             chosen = [self._the_item_said(c, own or question) for c in chosen]
             sought = asked - _REPORTING
             chosen = [self._the_point_said(c, own or question, sought, weights) for c in chosen]
-        if not kinds & {"list", "compare"}:
+        if rows_asked:
             chosen = [self._the_row_asked(c, q_terms) for c in chosen]
         if not chosen:
             return Composition(ABSTAIN_MESSAGE, False, self.confidence(passages, best_overlap), [])

@@ -66,6 +66,8 @@ PHRASES: dict[str, str] = {
     r"\brefus(?:e|es|ed|ing) to (?:join|be enrolled)\b|"
     r"(?:\bnot|n't) (?:want to )?(?:join|be enrolled)\b|"
     r"\bleave the pension\b": "opt out",
+    # someone who looks after the person unpaid is a carer, with rights of their own
+    r"\b(?:cares|caring) for (?:her|him|them)\b|\blooks? after (?:her|him|them)\b": "carer",
     # the weekly limit's opt-out, in the Regulations' words
     r"\bopt(?:s|ed|ing)?[- ]out (?:of )?(?:the |a )?(?:48|working time|weekly limit|maximum)": (
         "agree in writing to work more than 48 hours"
@@ -89,8 +91,11 @@ PHRASES: dict[str, str] = {
         "no gap in care during the change"
     ),
     # steering someone's choice ("can my client suggest she opts out?"): encouraging it
-    r"\b(?:suggest|persuade|pressure|push|talk (?:her|him|them) into|ask (?:her|him|them) "
-    r"to)\b[^.?!]{0,30}\bopt(?:s|ing)? out\b": "encourage",
+    # ("can she tell her PA it's better not to join the pension?")
+    r"\b(?:suggest|persuade|pressure|push|tell|advise|talk (?:her|him|them) into|ask (?:her|him|"
+    r"them) to)\b[^.?!]{0,40}\b(?:opt(?:s|ing)? out|(?:better )?not (?:to )?join)\b": (
+        "encourage opt out"
+    ),
     # the orders the Regulations bar ("she's on a drug rehab order")
     r"\brehab\b|\bdetox\b|\bdrug (?:order|testing)\b|\bcommunity (?:order|sentence)\b": (
         "drug or alcohol treatment requirements criminal justice orders"
