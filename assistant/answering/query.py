@@ -66,6 +66,8 @@ PHRASES: dict[str, str] = {
     r"\brefus(?:e|es|ed|ing) to (?:join|be enrolled)\b|"
     r"(?:\bnot|n't) (?:want to )?(?:join|be enrolled)\b|"
     r"\bleave the pension\b": "opt out",
+    # at once, in the sources' word ("can the council stop the DP straight away?")
+    r"\bstraight away\b|\bright away\b|\bat once\b|\bwithout (?:any )?warning\b": "immediately",
     # someone who looks after the person unpaid is a carer, with rights of their own
     r"\b(?:cares|caring) for (?:her|him|them)\b|\blooks? after (?:her|him|them)\b": "carer",
     # the weekly limit's opt-out, in the Regulations' words
@@ -87,9 +89,8 @@ PHRASES: dict[str, str] = {
     r"\b(?:someone|she|he|they) (?:gets|get) hurt\b|\bwho(?:'s| is| would be) (?:to blame|"
     r"liable|blamed)\b|\bget (?:the )?blame\b": "defensible decision even if harm later happens",
     # a gap in care ("will she be left without care?")
-    r"\b(?:left|be) without (?:any )?(?:care|support|help)\b|\bgap in (?:her|his|their) care\b": (
-        "no gap in care during the change"
-    ),
+    r"\b(?:left|be) without (?:any )?(?:care|support|help)\b|\bgap in (?:her|his|their) care\b|"
+    r"\bwhat happens to (?:her|his|their) (?:care|support)\b": ("no gap in care during the change"),
     # steering someone's choice ("can my client suggest she opts out?"): encouraging it
     # ("can she tell her PA it's better not to join the pension?")
     r"\b(?:suggest|persuade|pressure|push|tell|advise|talk (?:her|him|them) into|ask (?:her|him|"
