@@ -126,6 +126,8 @@ _DURATION = re.compile(
     r"\b(?:each|every) (?:review|visit|assessment|time|day|week|fortnight|month|quarter|year)\b",
     re.I,
 )
+# where a unit's items were joined: a bullet begins with a capital, prose after ";" does not
+_JOINED = re.compile(r"; [A-Z][a-z]")
 # a sentence that lists in running text: "include" or "such as" and then items
 _INLINE_LIST = re.compile(r"\b(?:includes?|including|such as)\b[^.;:]*,[^.;:]*,[^.;:]*\band\b")
 _YESNO_QUESTION = re.compile(
@@ -692,7 +694,10 @@ class ExtractiveComposer:
             heading = passage.chunk.section or passage.record.title
             for position, (text, terms) in enumerate(zip(texts, tokens, strict=True)):
                 words = len(text.split())
-                is_list = text.count("; ") >= 2 or text.count(", ") >= 4
+                # items joined ("...; The DBS Update Service ...": bullets begin in capitals)
+                is_list = (
+                    text.count("; ") >= 2 or text.count(", ") >= 4 or bool(_JOINED.search(text))
+                )
                 longest = 170 if is_list else 90
                 if words < 4 or words > longest or (words < 10 and not _ENDS_SENTENCE.search(text)):
                     continue  # headings, fragments, run-on table rows
@@ -796,8 +801,9 @@ class ExtractiveComposer:
             bonus += NEGATION_BONUS  # "what can't it pay for?": what it cannot, not what it can
         if "compare" in kinds and _DEFINES.search(s.text):
             bonus += 0.15  # "the difference between X and Y": what each one is
-        elif "define" not in kinds and _DEFINITION.match(s.text):
-            bonus -= DEFINITION_ASIDE
+        elif "define" not in kinds and _DEFINITION.match(s.text) and not s.is_list:
+            bonus -= DEFINITION_ASIDE  # (a list of practice points opening "A DBS certificate
+            # is a snapshot: ..." is not a definition)
         return bonus
 
     def _select(

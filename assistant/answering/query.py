@@ -66,6 +66,8 @@ PHRASES: dict[str, str] = {
     r"\brefus(?:e|es|ed|ing) to (?:join|be enrolled)\b|"
     r"(?:\bnot|n't) (?:want to )?(?:join|be enrolled)\b|"
     r"\bleave the pension\b": "opt out",
+    # kept current ("how can a PA keep their DBS up to date?": the Update Service)
+    r"\bup[- ]to[- ]date\b": "current",
     # at once, in the sources' word ("can the council stop the DP straight away?")
     r"\bstraight away\b|\bright away\b|\bat once\b|\bwithout (?:any )?warning\b": "immediately",
     # someone who looks after the person unpaid is a carer, with rights of their own
