@@ -117,6 +117,13 @@ _LIST_QUESTION = re.compile(
 _DURATION_QUESTION = re.compile(
     r"\bhow (?:long|often|soon|quickly)\b|\bhow many (?:days|weeks|months|years)\b", re.I
 )
+# a moment fixed by an event: "before the first payday", "before employment starts"
+_RELATIVE_TIME = re.compile(
+    r"\b(?:before|by|from|until|on or before|no later than) (?:the |their |her |his |each )?"
+    r"(?:first |next )?(?:day|payday|pay day|shift|week|month)\b|"
+    r"\bbefore (?:the )?(?:employment|job|work) (?:starts|begins)\b",
+    re.I,
+)
 _HOW_ADVERB = re.compile(r"\bhow (long|often|soon|quickly)\b", re.I)
 _DURATION = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several)"
@@ -784,8 +791,10 @@ class ExtractiveComposer:
         ):
             bonus += 0.3  # a figure (a year is not one), or a count in words ("two references")
         if "when" in kinds and (
-            _DATE_LIKE.search(_NAMED_YEAR.sub("", s.text)) or _DURATION.search(s.text)
-        ):  # a year, or a time ("within six months", "yearly")
+            _DATE_LIKE.search(_NAMED_YEAR.sub("", s.text))
+            or _DURATION.search(s.text)
+            or _RELATIVE_TIME.search(s.text)
+        ):  # a year, a time ("within six months", "yearly"), a moment ("before the first payday")
             bonus += 0.3
         if "list" in kinds and (s.is_list or _INLINE_LIST.search(s.text)):
             bonus += 0.2  # a list, or a sentence that lists ("Signs of ... include a, b and c")

@@ -66,6 +66,8 @@ PHRASES: dict[str, str] = {
     r"\brefus(?:e|es|ed|ing) to (?:join|be enrolled)\b|"
     r"(?:\bnot|n't) (?:want to )?(?:join|be enrolled)\b|"
     r"\bleave the pension\b": "opt out",
+    # a language named ("a PA who speaks Urdu"): what an advert may ask for
+    r"\bspeak(?:s|ing)? (?:(?-i:[A-Z][a-z]+|BSL)|sign language)\b": "language",
     # kept current ("how can a PA keep their DBS up to date?": the Update Service)
     r"\bup[- ]to[- ]date\b": "current",
     # at once, in the sources' word ("can the council stop the DP straight away?")
