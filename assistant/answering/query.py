@@ -225,6 +225,13 @@ PHRASES: dict[str, str] = {
     r"parents?|aunt(?:ie)?|uncle|nephew|niece|cousin|grand\w+|relatives?|family members?|"
     r"in-laws?)\b[^.?!]{0,30}\b(?:be|become|work as|act as|as) (?:her|his|their|my client'?s?|"
     r"a) (?:PA|personal assistant|paid carer)\b(?!'s)": ("paying a relative same household"),
+    # paying a relative for the direct payment's own paperwork: what the Regulations allow
+    r"\bpa(?:y|ys|ying|id)\b[^.?!]{0,30}\b(?:sisters?|brothers?|sons?|daughters?|husband|wife|"
+    r"partner|mum|dad|mother|father|parents?|aunt(?:ie)?|uncle|relatives?|family members?)\b"
+    r"[^.?!]{0,45}\b(?:paperwork|admin(?:istration)?|manag(?:e|ing) (?:the|her|his|their) "
+    r"(?:DP|direct payment|money|account))\b": (
+        "relative provides administrative or management support"
+    ),
     r"\bpass(?:es|ed|ing)? away\b|\bdeceased\b|\bdied\b": "dies death",
     r"\bdementia\b|\balzheimer'?s\b|\bbrain injury\b|\bconfused\b": "capacity",
     # managing a payment with help ("she struggles with the paperwork", "can't cope with the
