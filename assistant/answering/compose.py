@@ -117,6 +117,7 @@ _LIST_QUESTION = re.compile(
 _DURATION_QUESTION = re.compile(
     r"\bhow (?:long|often|soon|quickly)\b|\bhow many (?:days|weeks|months|years)\b", re.I
 )
+_DECADE = re.compile(r"\b(?:1[89]|20)\d0s\b")  # "in the mid-1980s"
 # a moment fixed by an event: "before the first payday", "before employment starts"
 _RELATIVE_TIME = re.compile(
     r"\b(?:before|by|from|until|on or before|no later than) (?:the |their |her |his |each )?"
@@ -124,6 +125,9 @@ _RELATIVE_TIME = re.compile(
     r"\bbefore (?:the )?(?:employment|job|work) (?:starts|begins)\b",
     re.I,
 )
+_EMPTY_VERBS = frozenset({"get", "got"})
+# a question for a name: "called" is how it asks, not a word the answer holds
+_NAMING_QUESTION = re.compile(r"\bwhat (?:is|was|are|were) .{1,60}? called\b", re.I)
 _HOW_ADVERB = re.compile(r"\bhow (long|often|soon|quickly)\b", re.I)
 _DURATION = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several)"
@@ -510,6 +514,11 @@ class ExtractiveComposer:
         # "how often" asks for a frequency: "often" is not a word to find ("often three to six
         # months" is not an answer to it)
         q_terms -= set(self.tokenize([" ".join(_HOW_ADVERB.findall(question))])[0])
+        # "get" says nothing of the subject ("who could get them then?" is not answered by
+        # "employers can get peer support")
+        q_terms -= _EMPTY_VERBS
+        if _NAMING_QUESTION.search(question):  # "what was the 2012 white paper called?"
+            q_terms -= set(self.tokenize(["called"])[0])
         sentences = self._candidates(passages)
         # what the message asks ("and if the council says no?"), not the words it carries
         # ("conditions" would make it a list question)
@@ -794,6 +803,7 @@ class ExtractiveComposer:
             _DATE_LIKE.search(_NAMED_YEAR.sub("", s.text))
             or _DURATION.search(s.text)
             or _RELATIVE_TIME.search(s.text)
+            or _DECADE.search(s.text)
         ):  # a year, a time ("within six months", "yearly"), a moment ("before the first payday")
             bonus += 0.3
         if "list" in kinds and (s.is_list or _INLINE_LIST.search(s.text)):
