@@ -117,6 +117,7 @@ _LIST_QUESTION = re.compile(
 _DURATION_QUESTION = re.compile(
     r"\bhow (?:long|often|soon|quickly)\b|\bhow many (?:days|weeks|months|years)\b", re.I
 )
+_TITLE_YEAR = re.compile(r"\((?:19|20)\d{2}\)")  # a source of one year: "Survey ... (2013)"
 _DECADE = re.compile(r"\b(?:1[89]|20)\d0s\b")  # "in the mid-1980s"
 # a moment fixed by an event: "before the first payday", "before employment starts"
 _RELATIVE_TIME = re.compile(
@@ -557,6 +558,8 @@ class ExtractiveComposer:
                 s.prior += CURRICULUM_ASIDE
             if years and self._dated(record, years):
                 s.prior += YEAR_MATCH  # "the 2013 survey": the source of that year
+            elif years and _TITLE_YEAR.search(record.title):
+                s.prior -= YEAR_MATCH  # "and in 2011?": not the survey of another year
             if framed and _frame_of(s.section) in framed:
                 s.prior += FRAMED_BONUS  # "who can have a direct payment?": "Who can have one"
             if numbered and _heading_number(s.section) in numbered:
