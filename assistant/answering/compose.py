@@ -323,7 +323,11 @@ CURRICULUM_ASIDE = 0.1  # 0.1 and 0.2 gave the same tuning figures
 WHO_SAID_BONUS = 0.3
 LEAD_WITH_BONUS = 0.25  # for each part of what the caller needs first (compose's lead_with)
 EXEMPTION_BONUS = 0.15  # a yes/no question's relation, exempted by name (not tuned)
-SAID_BONUS = 0.3
+# the sentence reports the one the question names: by name (0.3, as the kind bonuses: "what
+# did Helga Pile say?"), or by a word of the question before the verb (0.1: "what did social
+# workers say?", where a topic word such as "survey" can stand there too)
+NAMED_SAID_BONUS = 0.3
+SAID_BONUS = 0.1
 YEAR_MATCH = 0.1  # a source of the year the question names ("the 2013 survey")
 HEADING_WEIGHT = 0.1  # how much a section heading's closeness to the question adds
 # a section whose heading asks what the question asks, in its words ("Who can have one" for
@@ -570,7 +574,7 @@ class ExtractiveComposer:
             s.score = s.relevance + self._kind_bonus(s, kinds) + s.prior
             s.score += 0.05 / (1 + s.position)  # leading sentences tend to state the point
             if "said" in kinds and self._speaker_asked(s.text, spoken or asked, bool(spoken)):
-                s.score += SAID_BONUS
+                s.score += NAMED_SAID_BONUS if spoken else SAID_BONUS
             elif "who said" in kinds and _REPORTED.search(s.text):
                 s.score += WHO_SAID_BONUS  # as a figure for "how many": what the question wants
             if introduced is not None and introduced.search(s.text):

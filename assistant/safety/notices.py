@@ -19,6 +19,8 @@ SAFEGUARDING_NOTICE = (
 REVIEW_AFTER = dt.timedelta(days=365)
 
 # Harm happening or threatened now...
+# someone's money, spent on (or for) someone: "the DP on", "her pension for"
+_FUNDS = r"(?:[\w-]+ )?(?:DP|direct payment|money|budget|cash|pension|benefits|savings) (?:on|for) "
 _HARM = re.compile(
     r"\b(?:hit(?:s|ting)?|beat(?:s|en|ing)?|slap(?:s|ped|ping)?|punch(?:es|ed|ing)?|"
     r"kick(?:s|ed|ing)?|bruis(?:e|es|ed|ing)|push(?:es|ed|ing)|shov(?:e|es|ed|ing)|"
@@ -46,6 +48,13 @@ _HARM = re.compile(
     r"(?:visits|hours|care|shifts|support) (?:that |which )?(?:were |was |she |he |they )?"
     r"(?:never|not|didn't|did not) (?:\w+ )?(?:done|worked|delivered|given|provided|do|work|"
     r"deliver|give|provide)\b|"
+    # the money spent on the one who holds it ("the authorised person is spending the DP on
+    # themselves"; her own money on herself is hers to spend)
+    r"(?:spend(?:s|ing)?|spent|us(?:es|ing|ed)) (?:all )?(?:"
+    r"the " + _FUNDS + r"(?:(?:him|them)sel(?:f|ves)|(?:his|their) own)|"
+    r"her " + _FUNDS + r"(?:(?:him|them)sel(?:f|ves)|(?:his|their) own)|"
+    r"his " + _FUNDS + r"(?:(?:her|them)sel(?:f|ves)|(?:her|their) own)|"
+    r"their " + _FUNDS + r"(?:(?:him|her)sel(?:f|ves)|(?:his|her) own))\b|"
     r"(?:money|cash|savings) (?:is |has gone |gone |going )?missing|missing (?:money|cash)|"
     r"(?:has|had|holds|held|keeps|kept) (?:had )?(?:her|his|their) (?:bank )?(?:cards?|PIN)\b|"
     r"(?:using|used|uses|taking|took) (?:her|his|their) (?:bank )?"
@@ -78,7 +87,7 @@ _PERSON = re.compile(
     r"some(?:one|body)'s|"
     r"(?:\w+|\[name\])'s (?:son|daughter|carer|PA|partner|husband|wife|neighbour|nephew|niece|"
     r"brother|sister|grandson|granddaughter|friend|family)|"
-    r"the (?:PA|carer|personal assistant)|"
+    r"the (?:PA|carer|personal assistant|authorised person|appointee)|"
     r"(?:a|the) (?:woman|man|lady|gentleman|person) (?:i|we) (?:support|visit))\b",
     re.I,
 )

@@ -55,6 +55,9 @@ def dp_service(service: Signpost) -> Signpost:
         # paid for care that never came
         "the PA is claiming for visits that were never done",
         "her PA charged her for hours she never worked",
+        # the money spent on the one who holds it
+        "what should I do if I think the authorised person is spending the DP on themselves?",
+        "her son is using her direct payment for his own bills",
     ],
 )
 def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
@@ -81,6 +84,9 @@ def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
         # receiving one is not having it taken (these were read as taking someone's money)
         "is the council still responsible if my client takes a direct payment?",
         "my client took up a direct payment last year, when is her review?",
+        "can my client spend her direct payment on herself, on a gym membership?",
+        "what can the authorised person spend the money on?",
+        "can my client spend the direct payment on herself?",
     ],
 )
 def test_no_safeguarding_signpost_for_general_questions(question: str) -> None:
