@@ -138,7 +138,7 @@ _DURATION = re.compile(
     r"\b(?:each|every) (?:review|visit|assessment|time|day|week|fortnight|month|quarter|year)\b",
     re.I,
 )
-# where a unit's items were joined: a bullet begins with a capital, prose after ";" does not
+# where a unit's points were joined: a bullet begins with a capital, prose after ";" does not
 _JOINED = re.compile(r"; [A-Z][a-z]")
 # a sentence that lists in running text: "include" or "such as" and then items
 _INLINE_LIST = re.compile(r"\b(?:includes?|including|such as)\b[^.;:]*,[^.;:]*,[^.;:]*\band\b")
@@ -516,14 +516,15 @@ class ExtractiveComposer:
         if not passages:
             return Composition(ABSTAIN_MESSAGE, False, 0.0, [])
         q_terms = set(self.tokenize([question])[0])
-        # "how often" asks for a frequency: "often" is not a word to find ("often three to six
-        # months" is not an answer to it)
-        q_terms -= set(self.tokenize([" ".join(_HOW_ADVERB.findall(question))])[0])
-        # "get" says nothing of the subject ("who could get them then?" is not answered by
-        # "employers can get peer support")
-        q_terms -= _EMPTY_VERBS
+        # how a question asks is not what it asks about: "often" in "how often" ("often three
+        # to six months" is not an answer to it), "called" in "what was X called?", and "get"
+        # ("who could get them then?" is not answered by "employers can get peer support")
+        asking = _HOW_ADVERB.findall(question)
         if _NAMING_QUESTION.search(question):  # "what was the 2012 white paper called?"
-            q_terms -= set(self.tokenize(["called"])[0])
+            asking.append("called")
+        if asking:
+            q_terms -= set(self.tokenize([" ".join(asking)])[0])
+        q_terms -= _EMPTY_VERBS
         sentences = self._candidates(passages)
         # what the message asks ("and if the council says no?"), not the words it carries
         # ("conditions" would make it a list question)
@@ -547,11 +548,13 @@ class ExtractiveComposer:
         introduced = _introduction_of(own or question)
         numbered = {t for t in asked if _NUMBERED.match(t)}
         framed = _frames_in(own or question)
+        rows_asked = not kinds & {"list", "compare"}  # one row of a table, not the table
         # who a "what did X say?" names: X's words (an acronym's expansion too: "TLAP (Think
         # Local Act Personal)"), or the message's own words when it names no one
-        rows_asked = not kinds & {"list", "compare"}  # one row of a table, not the table
         speakers = " ".join(names_in(own or question)) if "said" in kinds else ""
-        spoken = set(self.tokenize([expand_query(speakers, phrases=False)])[0])
+        spoken: set[str] = set()
+        if speakers:
+            spoken = set(self.tokenize([expand_query(speakers, phrases=False)])[0])
         for s in sentences:
             record = passages[s.passage].record
             if record.doc_id in continuing:
@@ -717,10 +720,7 @@ class ExtractiveComposer:
             heading = passage.chunk.section or passage.record.title
             for position, (text, terms) in enumerate(zip(texts, tokens, strict=True)):
                 words = len(text.split())
-                # items joined ("...; The DBS Update Service ...": bullets begin in capitals)
-                is_list = (
-                    text.count("; ") >= 2 or text.count(", ") >= 4 or bool(_JOINED.search(text))
-                )
+                is_list = text.count("; ") >= 2 or text.count(", ") >= 4
                 longest = 170 if is_list else 90
                 if words < 4 or words > longest or (words < 10 and not _ENDS_SENTENCE.search(text)):
                     continue  # headings, fragments, run-on table rows
@@ -827,9 +827,9 @@ class ExtractiveComposer:
             bonus += NEGATION_BONUS  # "what can't it pay for?": what it cannot, not what it can
         if "compare" in kinds and _DEFINES.search(s.text):
             bonus += 0.15  # "the difference between X and Y": what each one is
-        elif "define" not in kinds and _DEFINITION.match(s.text) and not s.is_list:
-            bonus -= DEFINITION_ASIDE  # (a list of practice points opening "A DBS certificate
-            # is a snapshot: ..." is not a definition)
+        elif "define" not in kinds and _DEFINITION.match(s.text) and not _JOINED.search(s.text):
+            bonus -= DEFINITION_ASIDE  # (points joined, the first "A DBS certificate is a
+            # snapshot: ...", are not a definition)
         return bonus
 
     def _select(
