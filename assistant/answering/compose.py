@@ -140,6 +140,7 @@ _DURATION = re.compile(
 )
 # where a unit's points were joined: a bullet begins with a capital, prose after ";" does not
 _JOINED = re.compile(r"; [A-Z][a-z]")
+_IN_ENGLAND = re.compile(r"\b(?:in|for|across) England\b")
 # a sentence that lists in running text: "include" or "such as" and then items
 _INLINE_LIST = re.compile(r"\b(?:includes?|including|such as)\b[^.;:]*,[^.;:]*,[^.;:]*\band\b")
 _YESNO_QUESTION = re.compile(
@@ -274,9 +275,12 @@ class Composition:
     notices: list[str] = field(default_factory=list)
     #: the chunk behind each citation, in citation order (feedback is attributed to them)
     cited_chunk_ids: list[str] = field(default_factory=list)
+    #: the largest share of the question's words (weighted by rarity) one sentence holds
+    coverage: float = 0.0
 
 
 PRIOR_SLOPE = 0.5
+HINTED_BONUS = 0.1
 CONVERSATION_RELIEF = 0.07  # the same as LEXICAL_RELIEF, not tuned
 CONTINUING_BONUS = 0.2
 LEXICAL_RELIEF = 0.07  # how far below min_similarity strong word overlap may carry an answer
@@ -608,9 +612,11 @@ class ExtractiveComposer:
         )
         best_overlap = max(overlaps, default=0.0)
         hinted = set(self.tokenize([" ".join(phrase_hints(own or question))])[0])
-        phrased = bool(hinted) and any(
-            len(s.terms & hinted) >= PHRASE_FOUND * len(hinted) for s in sentences
-        )
+        phrased = False
+        for s in sentences:  # what a practitioner's phrase means, in the sources' words
+            if hinted and len(s.terms & hinted) >= PHRASE_FOUND * len(hinted):
+                s.score += HINTED_BONUS
+                phrased = True
         evidence = self.enough_evidence(passages, best_overlap, continuing, len(sought), phrased)
         if not sentences or (require_evidence and not evidence):
             return Composition(
@@ -645,7 +651,9 @@ class ExtractiveComposer:
         confidence = self.confidence(
             passages, best_overlap, lead, margin, rarest, follow_up=bool(background)
         )
-        return Composition(answer, True, confidence, citations, cited_chunk_ids=chunk_ids)
+        return Composition(
+            answer, True, confidence, citations, cited_chunk_ids=chunk_ids, coverage=best_overlap
+        )
 
     # -- steps --------------------------------------------------------------------------
     def _add_compared(
@@ -1075,6 +1083,8 @@ class ExtractiveComposer:
         if not nations:
             return False
         said = nations_named(f"{s.heading or ''} {s.text}")
+        if not said and _IN_ENGLAND.search(s.text):  # "The legal basis in England is ..."
+            return True
         return bool(said) and not set(said) & set(nations)
 
     def _defines_asked_term(self, s: Sentence, question: str) -> bool | None:

@@ -122,6 +122,12 @@ PHRASES: dict[str, str] = {
     r"\bholiday (?:abroad|to [A-Z]\w+)\b|\btrip (?:abroad|away)\b": (
         "holiday or trip abroad support while away"
     ),
+    # what getting there and staying costs ("what about her flights?" after a holiday abroad)
+    r"\bflights?\b|\bplane (?:tickets?|fares?)\b|\bair ?fares?\b|\btrain (?:tickets?|fares?)\b|"
+    r"\bhotels?\b": "travel accommodation",
+    # carried in someone's car ("can her PA take her to the shops in his own car?"): driving
+    r"\b(?:in|by) (?:his|her|their|the PA's|a PA's) (?:own )?car\b|"
+    r"\bgive[sn]? (?:her|him|them|my client) (?:a )?lifts?\b": "drive driving",
     # an agreement taken back ("can she change her mind later?"): withdrawn
     r"\bchange[sd]? (?:her|his|their|your|my) minds?\b|\bchanging (?:her|his|their) minds?\b|"
     r"\bgo(?:es)? back on\b|\bback(?:s|ed)? out\b": "withdraw",

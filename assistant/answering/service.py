@@ -94,6 +94,10 @@ RARE_NAME_CHUNKS = 3
 TITLE_SEARCHED = 20  # the passages BM25 finds for a title, among which its holders are counted
 # a message with this many words the index never saw (and no more known ones) is refused
 UNKNOWN_WORDS = 2
+# a thing the index never saw, and passages this far from the message and this short of its
+# words: refused (see _stray_thing)
+STRAY_SIMILARITY = 0.49
+STRAY_COVERAGE = 0.4
 # "can the DP pay for it?": the message points back at what the last answer was about
 _POINTS_BACK = re.compile(r"\b(?:it|its|that|this|those|these)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
@@ -349,11 +353,27 @@ class AnsweringService:
             composition = self.composer.compose(query, passages, require_evidence=False)
         elif composition.answered and (
             (not despite_unknown and self._mostly_unknown(own))
+            or (
+                not (despite_unknown or in_conversation)
+                and self._stray_thing(own, passages, composition)
+            )
             or self._unheld_act(own)
             or self._unheld_entitlement(own, composition.answer)
         ):
             composition = Composition(ABSTAIN_MESSAGE, False, composition.confidence, [])
         return passages, composition
+
+    def _stray_thing(self, message: str, passages: list[Passage], found: Composition) -> bool:
+        """The message names a thing the knowledge base never saw ("her dog", "a wheelchair
+        assessment", "a parking permit", "what vaccinations"), and what came back is neither
+        close in meaning nor holds much of the message's words: the nearest rule on something
+        else. Tuning part: such out-of-scope questions reach 0.45 similarity and 0.38 of their
+        words; in-scope ones with a word the index never saw ("after a stroke", "a female PA")
+        are at least 0.51 close or hold 0.57 of their words (an acronym: "the SDS options")."""
+        if not unknown_words(message, self._rarity):
+            return False
+        top = max((p.similarity for p in passages[:3]), default=0.0)
+        return top < STRAY_SIMILARITY and found.coverage < STRAY_COVERAGE
 
     def _unheld_act(self, message: str) -> bool:
         """The message names an Act no passage holds word for word ("what is the Mental Health
