@@ -22,6 +22,7 @@ from assistant.answering.query import (
     names_in,
     other_cases,
     phrase_hints,
+    phrase_matches,
 )
 from assistant.answering.retrieval import Passage
 from assistant.safety.notices import kind_label, nations_named, source_kind
@@ -127,6 +128,8 @@ _RELATIVE_TIME = re.compile(
     re.I,
 )
 _EMPTY_VERBS = frozenset({"get", "got"})
+# "can someone do it for her?" asks who, it names no one ("Someone who employs a PA ...")
+_ANYONE = frozenset({"someon", "somebodi", "anyon", "anybodi"})
 # a question for a name: "called" is how it asks, not a word the answer holds
 _NAMING_QUESTION = re.compile(r"\bwhat (?:is|was|are|were) .{1,60}? called\b", re.I)
 _HOW_ADVERB = re.compile(r"\bhow (long|often|soon|quickly)\b", re.I)
@@ -140,11 +143,17 @@ _DURATION = re.compile(
 )
 # where a unit's points were joined: a bullet begins with a capital, prose after ";" does not
 _JOINED = re.compile(r"; [A-Z][a-z]")
+_THESE = re.compile(r"\s+(?:these|the following)$")
 _IN_ENGLAND = re.compile(r"\b(?:in|for|across) England\b")
 # a sentence that lists in running text: "include" or "such as" and then items
 _INLINE_LIST = re.compile(r"\b(?:includes?|including|such as)\b[^.;:]*,[^.;:]*,[^.;:]*\band\b")
 _YESNO_QUESTION = re.compile(
-    r"^\s*(?:can|could|is|are|does|do|should|must|may|will|would|has|have|am)\b", re.I
+    r"^\s*(?:can|could|is|are|does|do|should|must|may|will|would|has|have|am)\b|"
+    # after what the case is: "my client's PA is asking for a contract, does she have to give
+    # one?"
+    r"[,;-] (?:so |and |but )?(?:does|do|is|must|should) (?:she|he|they|I|we|my client|the PA) "
+    r"(?:have to|need to|(?:still )?have the right|allowed to|(?:be )?entitled)\b",
+    re.I,
 )
 _DEFINES = re.compile(
     r"\b(?:is|are|means|refers to|describes?)\b (?:an?|the|when|where|any|someone|a way|\w+ing)\b",
@@ -222,7 +231,7 @@ _SESSION = re.compile(r"\b(?:sessions?|courses?|curriculum|lessons?|workshops?|m
 # "what did TLAP say?" is answered by what they said, not by what they are
 _SAID_QUESTION = re.compile(
     r"^\s*(?:(?:and|so|but|then|ok|okay)[,]? )?what(?: \w+)? (?:did|has|have) .{1,60}? "
-    r"(?:say|argue|recommend|warn|conclude|think|"
+    r"(?:say|argue|recommend|warn|conclude|think|admit|acknowledge|concede|"
     r"call for|suggest|propose|find|report)\b|\baccording to\b",
     re.I,
 )
@@ -309,6 +318,9 @@ _REPORTING = frozenset(
         "find",
         "found",
         "report",
+        "admit",
+        "acknowledg",
+        "conced",
     }
 )
 CONTRADICTION_PENALTY = 0.6
@@ -528,7 +540,7 @@ class ExtractiveComposer:
             asking.append("called")
         if asking:
             q_terms -= set(self.tokenize([" ".join(asking)])[0])
-        q_terms -= _EMPTY_VERBS
+        q_terms -= _EMPTY_VERBS | _ANYONE
         sentences = self._candidates(passages)
         # what the message asks ("and if the council says no?"), not the words it carries
         # ("conditions" would make it a list question)
@@ -613,10 +625,27 @@ class ExtractiveComposer:
         best_overlap = max(overlaps, default=0.0)
         hinted = set(self.tokenize([" ".join(phrase_hints(own or question))])[0])
         phrased = False
-        for s in sentences:  # what a practitioner's phrase means, in the sources' words
+        # what a practitioner says in words the sources do not use ("straight away", "expire")
+        # means what the sources say instead ("immediately", "snapshot"): the sentence saying
+        # it is a lead. Not for a word the sources use themselves ("stop" also searches "end",
+        # but "the council must or may stop" says it as asked)
+        index = self.term_weights() if self.term_weights else {}
+        unsaid = set(
+            self.tokenize(
+                [
+                    " ".join(
+                        hint
+                        for said, hint in phrase_matches(own or question)
+                        if len(said.split()) > 1 or not set(self.tokenize([said])[0]) <= set(index)
+                    )
+                ]
+            )[0]
+        )
+        for s in sentences:
             if hinted and len(s.terms & hinted) >= PHRASE_FOUND * len(hinted):
-                s.score += HINTED_BONUS
                 phrased = True
+                if unsaid and len(s.terms & unsaid) >= PHRASE_FOUND * len(unsaid):
+                    s.score += HINTED_BONUS
         evidence = self.enough_evidence(passages, best_overlap, continuing, len(sought), phrased)
         if not sentences or (require_evidence and not evidence):
             return Composition(
@@ -641,6 +670,8 @@ class ExtractiveComposer:
             chosen = [self._the_point_said(c, own or question, sought, weights) for c in chosen]
         if rows_asked:
             chosen = [self._the_row_asked(c, q_terms) for c in chosen]
+        if "yesno" in kinds and "list" not in kinds:
+            chosen = [self._the_item_ruled(c, asked, weights) for c in chosen]
         if not chosen:
             return Composition(ABSTAIN_MESSAGE, False, self.confidence(passages, best_overlap), [])
         answer, citations, chunk_ids = self._render(chosen, passages)
@@ -991,6 +1022,31 @@ class ExtractiveComposer:
             return s
         item = self._item_clearly_asked(items, asked, weights)
         return s if item is None else self._as_item(s, f"{intro.rstrip(': ')} {item}")
+
+    def _the_item_ruled(
+        self, s: Sentence, asked: set[str], weights: Mapping[str, float]
+    ) -> Sentence:
+        """A yes/no question answered by a list of rules ("can her DP pay for a week in a care
+        home?" by "A direct payment cannot pay for these: long-term care in a care home ...;
+        paying a close relative ...; healthcare ...; anything illegal ...") gets the rule that
+        names what it asks, with what introduces it, when one item clearly does."""
+        if not s.is_list:
+            return s
+        intro, items = _list_items(s.text)
+        # "... must be satisfied of five conditions:" is not answered by one of them
+        if (
+            len(items) < 4
+            or len(intro.split()) < 3
+            or re.search(r"\d", intro)
+            or _COUNTED.search(intro)
+        ):
+            return s
+        item = self._item_clearly_asked(items, asked, weights)
+        if item is None:
+            return s
+        lead_in = _THESE.sub("", intro)  # "... cannot pay for these": "... cannot pay for"
+        joined = " " if lead_in != intro else ": "
+        return self._as_item(s, f"{lead_in}{joined}{item[:1].lower()}{item[1:]}")
 
     def _item_clearly_asked(
         self, items: list[str], asked: set[str], weights: Mapping[str, float]

@@ -128,6 +128,10 @@ PHRASES: dict[str, str] = {
     # carried in someone's car ("can her PA take her to the shops in his own car?"): driving
     r"\b(?:in|by) (?:his|her|their|the PA's|a PA's) (?:own )?car\b|"
     r"\bgive[sn]? (?:her|him|them|my client) (?:a )?lifts?\b": "drive driving",
+    # an employer's tax ("does my client need to pay tax for her PA?"): PAYE
+    r"\b(?:pay|paying|deduct|deducting|sort out|sorting out|do|doing|handle) (?:the |any |income )?"
+    r"tax (?:for|on) (?:her|his|their|the|a|my client's) (?:PAs?|personal assistants?|carers?|"
+    r"staff|workers?)\b": "PAYE income tax",
     # an agreement taken back ("can she change her mind later?"): withdrawn
     r"\bchange[sd]? (?:her|his|their|your|my) minds?\b|\bchanging (?:her|his|their) minds?\b|"
     r"\bgo(?:es)? back on\b|\bback(?:s|ed)? out\b": "withdraw",
@@ -324,6 +328,15 @@ def _phrase_hints(text: str) -> tuple[str, ...]:
     """phrase_hints, remembered: a message, and each of its words, is looked up several times
     as it is answered (the query, the turn's topics, the words the index never saw)."""
     return tuple(extra for pattern, extra in _PHRASES if pattern.search(text) and extra not in text)
+
+
+def phrase_matches(text: str) -> list[tuple[str, str]]:
+    """Each practitioner's phrase in the text, as said, with what it also searches."""
+    return [
+        (m.group(0), extra)
+        for pattern, extra in _PHRASES
+        if (m := pattern.search(text)) and extra not in text
+    ]
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")

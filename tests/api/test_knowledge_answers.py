@@ -1046,3 +1046,38 @@ async def test_a_follow_up_in_everyday_words_and_a_nation_asked_read_7_december(
     # ("straight away": immediately)
     (now,) = await converse(client, "can the council stop the DP straight away?")
     assert "immediately" in lead(now), now["answer"]
+    # was led by employing a relative who lives elsewhere: an employer's tax is PAYE
+    (tax,) = await converse(client, "does my client need to pay tax for her PA?")
+    assert "PAYE" in lead(tax), tax["answer"]
+
+
+async def test_a_yes_no_question_gets_the_rule_it_asks_not_the_whole_list_7_december(
+    client: httpx.AsyncClient,
+) -> None:
+    """'can my client use her DP to pay for a week in a care home ...?' was answered with the
+    whole list of what a direct payment cannot pay for (NHS healthcare, gambling ...); the
+    rule on care homes is what it asks. A list introduced by a count ('five conditions') is
+    kept whole: one item would misread it. 'my client's PA is asking for a contract, does she
+    have to give one?' asks yes or no after saying what the case is, and led with template
+    contracts."""
+    (week,) = await converse(
+        client,
+        "can my client use her DP to pay for a week in a care home while her daughter goes on "
+        "holiday?",
+    )
+    assert lead(week).startswith(
+        "Statutory guidance: A direct payment cannot pay for long-term care in a care home:"
+    ), week["answer"]
+    assert "four consecutive weeks" in lead(week), week["answer"]
+    assert "gambling" not in week["answer"], week["answer"]
+    (interests,) = await converse(
+        client, "Does an authorised person have to act in the person's best interests?"
+    )
+    assert "five conditions: The authorised person asks" in lead(interests), interests["answer"]
+    (contract,) = await converse(
+        client, "my client's PA is asking for a contract, does she have to give one?"
+    )
+    assert "written statement" in lead(contract), contract["answer"]
+    # and what ADASS 'admitted' is what its president acknowledged
+    (admitted,) = await converse(client, "what did ADASS admit about self-assessment?")
+    assert "acknowledged some councils had overcomplicated" in lead(admitted), admitted["answer"]
