@@ -625,22 +625,7 @@ class ExtractiveComposer:
         best_overlap = max(overlaps, default=0.0)
         hinted = set(self.tokenize([" ".join(phrase_hints(own or question))])[0])
         phrased = False
-        # what a practitioner says in words the sources do not use ("straight away", "expire")
-        # means what the sources say instead ("immediately", "snapshot"): the sentence saying
-        # it is a lead. Not for a word the sources use themselves ("stop" also searches "end",
-        # but "the council must or may stop" says it as asked)
-        index = self.term_weights() if self.term_weights else {}
-        unsaid = set(
-            self.tokenize(
-                [
-                    " ".join(
-                        hint
-                        for said, hint in phrase_matches(own or question)
-                        if len(said.split()) > 1 or not set(self.tokenize([said])[0]) <= set(index)
-                    )
-                ]
-            )[0]
-        )
+        unsaid = self._unsaid(own or question) if hinted else set()
         for s in sentences:
             if hinted and len(s.terms & hinted) >= PHRASE_FOUND * len(hinted):
                 phrased = True
@@ -1022,6 +1007,19 @@ class ExtractiveComposer:
             return s
         item = self._item_clearly_asked(items, asked, weights)
         return s if item is None else self._as_item(s, f"{intro.rstrip(': ')} {item}")
+
+    def _unsaid(self, message: str) -> set[str]:
+        """What the message's phrases search, for the phrases said in words the sources do not
+        use ("straight away": immediately; "expire": snapshot): the sentence saying that is a
+        lead. Not for a word the sources use themselves ("stop" also searches "end", but "the
+        council must or may stop" says it as asked)."""
+        index = self.term_weights() if self.term_weights else {}
+        hints = [
+            hint
+            for said, hint in phrase_matches(message)
+            if len(said.split()) > 1 or not all(t in index for t in self.tokenize([said])[0])
+        ]
+        return set(self.tokenize([" ".join(hints)])[0]) if hints else set()
 
     def _the_item_ruled(
         self, s: Sentence, asked: set[str], weights: Mapping[str, float]

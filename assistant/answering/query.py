@@ -315,7 +315,12 @@ def expand_query(question: str, *, phrases: bool = True) -> str:
 def phrase_spans(text: str) -> list[tuple[int, int]]:
     """Where the text says something in words the sources put otherwise (a PHRASES phrase, or
     where a relative lives): the words inside are not things the knowledge base never saw."""
-    return [m.span() for pattern in _SPANNING for m in pattern.finditer(text)]
+    return list(_phrase_spans(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _phrase_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(m.span() for pattern in _SPANNING for m in pattern.finditer(text))
 
 
 def phrase_hints(text: str) -> list[str]:
@@ -332,11 +337,16 @@ def _phrase_hints(text: str) -> tuple[str, ...]:
 
 def phrase_matches(text: str) -> list[tuple[str, str]]:
     """Each practitioner's phrase in the text, as said, with what it also searches."""
-    return [
+    return list(_phrase_matches(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _phrase_matches(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple(
         (m.group(0), extra)
         for pattern, extra in _PHRASES
         if (m := pattern.search(text)) and extra not in text
-    ]
+    )
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")

@@ -370,10 +370,10 @@ class AnsweringService:
         else. Tuning part: such out-of-scope questions reach 0.45 similarity and 0.38 of their
         words; in-scope ones with a word the index never saw ("after a stroke", "a female PA")
         are at least 0.51 close or hold 0.57 of their words (an acronym: "the SDS options")."""
-        if not unknown_words(message, self._rarity):
-            return False
         top = max((p.similarity for p in passages[:3]), default=0.0)
-        return top < STRAY_SIMILARITY and found.coverage < STRAY_COVERAGE
+        if top >= STRAY_SIMILARITY or found.coverage >= STRAY_COVERAGE:
+            return False
+        return bool(unknown_words(message, self._rarity))
 
     def _unheld_act(self, message: str) -> bool:
         """The message names an Act no passage holds word for word ("what is the Mental Health
