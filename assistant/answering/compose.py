@@ -187,6 +187,17 @@ _NUMERIC_QUESTION = re.compile(
     r"|\bper ?cent|%|\bfigures?\b|\bstatistics?\b|\bhow (?:likely|common)\b",
     re.I,
 )
+# "what share of social workers ...?" is answered by a share ("49%", "two-thirds"), not by
+# any figure ("£520m")
+_SHARE_QUESTION = re.compile(
+    r"\bwhat (?:percentage|proportion|share|fraction)\b|\bper ?cent\b|%|"
+    r"\bhow many (?:of )?(?:people|social workers|practitioners|respondents|staff|councils)\b",
+    re.I,
+)
+_SHARE = re.compile(
+    r"\d\s*(?:%|per ?cent)|\b(?:half|two-thirds|a third|one in \w+|a quarter|majority)\b",
+    re.I,
+)
 _COMPARE_QUESTION = re.compile(
     r"\bdifference between\b|\bcompared? (?:to|with)\b|\bversus\b|\bvs\b", re.I
 )
@@ -594,6 +605,8 @@ class ExtractiveComposer:
             s.score += 0.05 / (1 + s.position)  # leading sentences tend to state the point
             if "said" in kinds and self._speaker_asked(s.text, spoken or asked, bool(spoken)):
                 s.score += NAMED_SAID_BONUS if spoken else SAID_BONUS
+            elif spoken and _DEFINES.search(s.text[:80]) and not _REPORTED.search(s.text):
+                s.score -= DEFINITION_ASIDE  # "what did TLAP say?" does not ask what TLAP is
             elif "who said" in kinds and _REPORTED.search(s.text):
                 s.score += WHO_SAID_BONUS  # as a figure for "how many": what the question wants
             if introduced is not None and introduced.search(s.text):
@@ -825,6 +838,8 @@ class ExtractiveComposer:
         bonus = 0.0
         if "duration" in kinds:
             bonus += 0.3 if _DURATION.search(s.text) else 0.0  # "how long": weeks, months
+        elif "share" in kinds:
+            bonus += 0.3 if _SHARE.search(s.text) else 0.0  # "what share ...?": "49%"
         elif "numeric" in kinds and (
             _FIGURE.search(_REFERENCE.sub("", _DATE_LIKE.sub("", s.text)))
             or _COUNTED.search(s.text)
@@ -1293,13 +1308,16 @@ def _introduction_of(question: str) -> re.Pattern[str] | None:
     if asked is None:
         return None
     name = r"\s+".join(re.escape(w) for w in asked.group(1).split())
-    return re.compile(rf"\b{name}(?:,| of\b| from\b| at\b| \()", re.I)
+    # "Ali Gardner (Manchester Metropolitan University ...)", not "Ali Gardner (2013)"
+    return re.compile(rf"\b{name}(?:,| of\b| from\b| at\b| \((?!\d))", re.I)
 
 
 def question_kinds(question: str) -> set[str]:
     kinds = set()
     if _NUMERIC_QUESTION.search(question):
         kinds.add("numeric")
+    if _SHARE_QUESTION.search(question):
+        kinds.add("share")
     if _WHEN_QUESTION.search(question):
         kinds.add("when")
     listing = {m.group(0).lower() for m in _LIST_QUESTION.finditer(question)}

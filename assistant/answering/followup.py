@@ -175,6 +175,14 @@ KEYWORD_RARITY = 2.5  # a word in fewer than about a tenth of the passages (BM25
 _NAME = re.compile(
     r"(?<!^)(?<![.?!] )\b[A-Z][a-z]+(?:\s+(?:(?:it|of|and|the|for)\s+)?[A-Z][a-z]+)+\b"
 )
+# a question about what someone said, whose speaker an elliptical follow-up can swap
+_SAYING = re.compile(
+    r"\bwhat (?:did|does|do|has|have) .{1,60}? (?:say|argue|think|recommend|warn|conclude|"
+    r"suggest|call for|find)\b",
+    re.I,
+)
+_A_NAME = re.compile(r"[A-Z][a-z]+(?:\s+(?:(?:it|of|and|the|for)\s+)?[A-Z][a-z]+)+")
+_ACRONYM = re.compile(r"\b(?!PAs?\b|DPs?\b)[A-Z]{3,}s?\b")
 _NAMED_THING = re.compile(
     r"\b(?:a|an|the|her|his|their|my|your|our|about|for|any|some|of|with)\s+(?=([A-Za-z][\w'-]*))",
     re.I,
@@ -394,6 +402,10 @@ def resolve(
                 own.append(("year", year))
                 own_phrases.append(year)
                 message = f"{message.rstrip(' ?.!')}, in {year}?"
+    last = turns[-1].interpreted_as or turns[-1].question
+    swapped = _name_swapped(message, last)
+    if swapped is not None:  # "and TLAP?" after "what did Sarah Carr say?"
+        return Resolution(swapped, swapped, own_phrases, frame=last)
     people_now = [p for k, p in own if k == "person" and p != "PA"]
     replaced = {k for k, _ in own if k in ("year", "place")}  # "and in 2010?", "and in Wales?"
     # "what about their right to work?" after DBS checks asks of the one instead of the other;
@@ -414,12 +426,13 @@ def resolve(
     if person and not people_now and _SUBJECT_PRONOUN.search(understood):
         understood = _SUBJECT_PRONOUN.sub(f"the {person}", understood, count=1)
     carried_phrases = [p for _, p in carried if p not in understood]
+    frame = turns[-1].question if _ELLIPSIS.search(message) else None
     if not carried_phrases and understood == message.strip():
-        return Resolution(message, None, own_phrases)
+        # "and TLAP?" after "what did Sarah Carr say?" carries nothing, but asks as that did
+        return Resolution(message, None, own_phrases, frame=frame)
     text = f"{understood} {' '.join(carried_phrases)}".strip()
     shown = understood.rstrip(" ?.!")
     interpreted = f"{shown} ({', '.join(carried_phrases)})?" if carried_phrases else f"{shown}?"
-    frame = turns[-1].question if _ELLIPSIS.search(message) else None
     return Resolution(
         text,
         interpreted,
@@ -427,6 +440,22 @@ def resolve(
         carried=carried_phrases,
         frame=frame,
     )
+
+
+def _name_swapped(message: str, last: str) -> str | None:
+    """An elliptical message naming someone ("and TLAP?", "what about Helga Pile?") after a
+    question that named someone else ("what did Sarah Carr say?"): that question, asked of
+    the new name ("what did TLAP say?")."""
+    if not _ELLIPSIS.search(message) or not _SAYING.search(last):
+        return None
+    new = _NAME.search(message) or _ACRONYM.search(message)
+    old = _A_NAME.search(last[1:]) or _ACRONYM.search(last)
+    if new is None or old is None or new.group(0).lower() == old.group(0).lower():
+        return None
+    if _ELLIPSIS.sub("", message).strip(" ?.!'s") != new.group(0):
+        return None  # "and TLAP?", not "and in Northern Ireland?" nor "and what did X find?"
+    start, end = (old.start() + 1, old.end() + 1) if old.re is _A_NAME else old.span()
+    return f"{last[:start]}{new.group(0)}{last[end:]}"
 
 
 def _earlier_subjects(turns: list[ConversationTurn]) -> list[tuple[str, str]]:

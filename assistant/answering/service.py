@@ -94,6 +94,12 @@ RARE_NAME_CHUNKS = 3
 TITLE_SEARCHED = 20  # the passages BM25 finds for a title, among which its holders are counted
 # a message with this many words the index never saw (and no more known ones) is refused
 UNKNOWN_WORDS = 2
+# "the 2014 survey", "the survey in 2014"
+_SURVEY_OF_YEAR = re.compile(
+    r"\b((?:19|20)\d{2})(?:'s)? (?:[\w-]+ )?(?:survey|poll)\b|"
+    r"\b(?:survey|poll) (?:of|in|from) ((?:19|20)\d{2})\b",
+    re.I,
+)
 # a thing the index never saw, and passages this far from the message and this short of its
 # words: refused (see _stray_thing)
 STRAY_SIMILARITY = 0.49
@@ -358,6 +364,7 @@ class AnsweringService:
                 and self._stray_thing(own, passages, composition)
             )
             or self._unheld_act(own)
+            or self._unheld_survey(own)
             or self._unheld_entitlement(own, composition.answer)
         ):
             composition = Composition(ABSTAIN_MESSAGE, False, composition.confidence, [])
@@ -374,6 +381,18 @@ class AnsweringService:
         if top >= STRAY_SIMILARITY or found.coverage >= STRAY_COVERAGE:
             return False
         return bool(unknown_words(message, self._rarity))
+
+    def _unheld_survey(self, message: str) -> bool:
+        """The message asks what a survey of a year found, and no survey in the knowledge base
+        is of that year ("what did the 2014 survey say about personal budgets?"): whatever came
+        close (the law on personal budgets) is not what a survey found."""
+        years = {y for m in _SURVEY_OF_YEAR.finditer(message) for y in m.groups() if y}
+        if not years:
+            return False
+        surveys = [r for r in self.index.records().values() if r.source_type == "survey"]
+        return bool(surveys) and not any(
+            (r.published or "")[:4] in years or any(y in r.title for y in years) for r in surveys
+        )
 
     def _unheld_act(self, message: str) -> bool:
         """The message names an Act no passage holds word for word ("what is the Mental Health

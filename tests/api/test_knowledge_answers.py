@@ -1081,3 +1081,46 @@ async def test_a_yes_no_question_gets_the_rule_it_asks_not_the_whole_list_7_dece
     # and what ADASS 'admitted' is what its president acknowledged
     (admitted,) = await converse(client, "what did ADASS admit about self-assessment?")
     assert "acknowledged some councils had overcomplicated" in lead(admitted), admitted["answer"]
+
+
+async def test_what_share_is_answered_by_a_share_not_by_any_figure(
+    client: httpx.AsyncClient,
+) -> None:
+    """'what share of social workers felt they knew how to employ PAs in 2011?' was answered
+    with the article's whole context (£520m, what Helga Pile, Sarah Carr and TLAP said): a
+    figure, but not a share. Signpost's founding fact must lead."""
+    (share,) = await converse(
+        client, "what share of social workers felt they knew how to employ PAs in 2011?"
+    )
+    assert "49%" in lead(share), share["answer"]
+    assert "£520m" not in share["answer"], share["answer"]
+
+
+async def test_who_someone_is_and_a_survey_of_a_year_not_held(client: httpx.AsyncClient) -> None:
+    """'who is Ali Gardner?' was answered with 'Commentators such as Ali Gardner (2013) ...':
+    a year in brackets does not introduce anyone. 'what did the 2014 survey say about
+    personal budgets?' was answered with the law on personal budgets: there is no 2014
+    survey, and the surveys of years that are held are still answered."""
+    (who,) = await converse(client, "who is Ali Gardner?")
+    assert "Manchester Metropolitan University" in lead(who), who["answer"]
+    (unheld,) = await converse(client, "what did the 2014 survey say about personal budgets?")
+    assert unheld["answered"] is False, unheld["answer"]
+    (held,) = await converse(client, "what did the 2013 survey find?")
+    assert "72%" in lead(held), held["answer"]
+
+
+async def test_and_someone_else_asks_what_they_said(client: httpx.AsyncClient) -> None:
+    """'and Helga Pile?' after 'what did Sarah Carr say?' was read as a question about Sarah
+    Carr and Helga Pile together, and 'and TLAP?' was answered with what TLAP is. Each asks
+    what the one it names said. 'and in Northern Ireland?' is not a name to swap in."""
+    _, pile, tlap = await converse(
+        client, "what did Sarah Carr say?", "and Helga Pile?", "and TLAP?"
+    )
+    assert pile["interpreted_as"] == "what did Helga Pile say?", pile["interpreted_as"]
+    assert "worryingly small" in lead(pile), pile["answer"]
+    assert tlap["interpreted_as"] == "what did TLAP say?", tlap["interpreted_as"]
+    assert "is the national partnership" not in lead(tlap), tlap["answer"]
+    _, nation = await converse(
+        client, "does the MCA apply in Scotland?", "and in Northern Ireland?"
+    )
+    assert "Northern Ireland" in lead(nation), nation["answer"]
