@@ -209,7 +209,10 @@ _NEGATED_QUESTION = re.compile(
 )
 # "what replaced Putting People First?", "who took over after it?", "what came next?"
 _SUCCESSOR_QUESTION = re.compile(
-    r"\b(?:replaced?|succeeded|came (?:after|next)|took over|takes over|followed)\b", re.I
+    # not "what did the Care Act replace?", which asks what came before
+    r"\b(?:replaced|succeeded|came (?:after|next)|took over|takes over|followed)\b|"
+    r"\b(?:will|would|to) replace\b",
+    re.I,
 )
 _SUCCEEDS = re.compile(r"\b(?:followed|replaced|succeeded|took over|successor)\b", re.I)
 # "who is Sarah Carr?", "who was Jeff Jerome?": a person named with capitals

@@ -57,11 +57,10 @@ PHRASES: dict[str, str] = {
     r"\bwhere in the law\b|\bwhat(?:'s| is) the law (?:for|on|about|in)\b|"
     r"\bwhat (?:does|do) the (?:law|legislation|Act) (?:say|says|require)\b|"
     r"\bwhat(?:'s| is) the legal position\b": ("legal basis Act section"),
-    r"\breplace[ds]?\b|\bsucceeded\b|\bcame after\b|\bcame next\b|"
+    r"\breplace[ds]\b|\b(?:will|would|to) replace\b|\bsucceeded\b|\bcame after\b|\bcame next\b|"
     r"\b(?:took|take[ns]?|taking) over\b": "followed",
-    r"\b(?:came|went|was there|existed) before\b|\bpreced(?:ed|ing)\b|\bpredecessors?\b": (
-        "earlier law history dating back"
-    ),
+    r"\b(?:came|went|was there|existed) before\b|\bpreced(?:ed|ing)\b|\bpredecessors?\b|"
+    r"\b(?:did|does)\b[^?.!]{1,60}\breplace\b": ("earlier law history dating back"),
     r"\b(?:come|came) from\b|\boriginate[ds]?\b|\borigins?\b": "origin history began",
     r"\brefus(?:e|es|ed|ing) to (?:join|be enrolled)\b|"
     r"(?:\bnot|n't) (?:want to )?(?:join|be enrolled)\b|"
@@ -160,9 +159,9 @@ PHRASES: dict[str, str] = {
     # money a person has not used ("can the council get back money she hasn't spent?")
     r"\b(?:hasn't|has not|haven't|have not|hadn't|not|never|didn't|did not) (?:been )?"
     r"(?:spen[dt]|use[ds]?)\b|\bpa(?:y|ys|id|ying) (?:it |the money |them )?back\b|"
-    r"\bleft ?over\b|\bunused\b|\bbuilt up\b|\bbuilding up\b|\bsaved up\b": (
-        "unspent surplus repaid"
-    ),
+    r"\bleft ?over\b|\bunused\b|\bbuilt up\b|\bbuilding up\b|\bsaved up\b|"
+    r"\b(?:been )?saving (?:up )?(?:money|it)\b|\btake (?:it|the money|that|them) back\b|"
+    r"\bclaw(?:s|ed|ing)? (?:it |the money )?back\b": ("unspent surplus repaid"),
     # "what has to be on it?" (a payslip, a contract): what it must show or include
     r"\bwhat (?:has|needs|goes|should go|must go|should be|must be|is) (?:to (?:be|go) )?on "
     r"(?:it|them|a|an|the|her|his|their)\b": "must show include",
@@ -216,7 +215,7 @@ PHRASES: dict[str, str] = {
     # "choices her son thinks are daft": what the Mental Capacity Act calls unwise
     r"\b(?:daft|silly|stupid|foolish|reckless|bad|poor|odd|strange|wrong) "
     r"(?:choices?|decisions?)\b|"
-    r"\b(?:choices?|decisions?)\b[^.?!]{0,40}\b(?:daft|silly|stupid|foolish|reckless)\b": (
+    r"\b(?:choices?|decisions?)\b[^.?!]{0,40}\b(?:daft|silly|stupid|foolish|reckless|unwise)\b": (
         "unwise decision capacity"
     ),
     r"\b(?:1[3-9]|20)[- ]years?[- ]olds?\b|\b\w+\)?(?:'s| is| are) (?:1[3-9]|20)\b(?! ?(?:hours?|"

@@ -116,6 +116,10 @@ _ENTITLEMENT = re.compile(
     r"benefits?|rebates?|vouchers?)\b",
     re.I,
 )
+# an Act named in lower case ("the mental health act"), not the verb ("can her son act as ...")
+_LOWER_ACT = re.compile(
+    r"\b((?:[a-z]{3,}\s+){2,4})act\b(?!\s+(?:as|for|on|in|with|now|quickly|fast|if|when|to)\b)"
+)
 _NOT_A_NAME = frozenset({"Which", "What", "Whose", "That", "This", "An", "A", "Does", "Is", "Did"})
 _SUBJECT_PRONOUN = re.compile(r"\b(?:she|he|they)\b", re.I)  # "a form she has to send"
 # a follow-up that names this many things of its own, none of them in its answer, was
@@ -398,10 +402,15 @@ class AnsweringService:
         """The message names an Act no passage holds word for word ("what is the Mental Health
         Act section 136 power?"): whatever came close (the Mental Capacity Act, a lasting
         power of attorney) answers another law."""
-        return any(
-            name.split()[0] not in _NOT_A_NAME and not self._held(name)
-            for name in (re.sub(r"^(?:The|the)\s+", "", m.group(0)) for m in _ACT.finditer(message))
-        )
+        names = [re.sub(r"^(?:The|the)\s+", "", m.group(0)) for m in _ACT.finditer(message)]
+        names = [n for n in names if n.split()[0] not in _NOT_A_NAME]
+        for found in _LOWER_ACT.finditer(message):  # typed in lower case: "a mental health act
+            words = found.group(1).split()  # assessment", two words of its own at least
+            while words and self._rarity(words[0]) == 0.0:
+                words = words[1:]  # "the", "a", "under"
+            if len(words) >= 2:
+                names.append(f"{' '.join(words)} act")
+        return any(not self._held(name) for name in names)
 
     def _unheld_entitlement(self, message: str, answer: str) -> bool:
         """The message asks about a benefit, allowance, bill, discount or badge that no passage

@@ -1124,3 +1124,32 @@ async def test_and_someone_else_asks_what_they_said(client: httpx.AsyncClient) -
         client, "does the MCA apply in Scotland?", "and in Northern Ireland?"
     )
     assert "Northern Ireland" in lead(nation), nation["answer"]
+
+
+async def test_questions_read_on_7_december_in_the_words_practitioners_use(
+    client: httpx.AsyncClient,
+) -> None:
+    """Each was refused or answered off the point: a case told before the question ('my
+    client keeps making choices her son thinks are unwise, ...'), money saved for a PA's
+    redundancy 'taken back', what an Act 'replaced' (what came before, not after), and an Act
+    typed in lower case that the knowledge base does not hold."""
+    (unwise,) = await converse(
+        client,
+        "my client keeps making choices her son thinks are unwise, does that mean she lacks "
+        "capacity?",
+    )
+    assert "unwise decision" in unwise["answer"], unwise["answer"]
+    (saved,) = await converse(
+        client,
+        "my client has been saving money for her PA's redundancy pay, can the council take it "
+        "back?",
+    )
+    assert "surplus" in lead(saved), saved["answer"]
+    (before,) = await converse(client, "what old law did the Care Act replace?")
+    assert "National Assistance Act 1948" in lead(before), before["answer"]
+    (unheld,) = await converse(client, "what's the process for a mental health act assessment?")
+    assert unheld["answered"] is False, unheld["answer"]
+    (held,) = await converse(client, "what does the care act say about carers?")
+    assert held["answered"] is True, held["answer"]
+    (verb,) = await converse(client, "can her son act as her authorised person?")
+    assert verb["answered"] is True, verb["answer"]
