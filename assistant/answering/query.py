@@ -131,6 +131,11 @@ PHRASES: dict[str, str] = {
     r"\b(?:pay|paying|deduct|deducting|sort out|sorting out|do|doing|handle) (?:the |any |income )?"
     r"tax (?:for|on) (?:her|his|their|the|a|my client's) (?:PAs?|personal assistants?|carers?|"
     r"staff|workers?)\b": "PAYE income tax",
+    # a fear that taking the money is for ever ("will she lose her council services for good?"):
+    # a person can stop a direct payment at any time and the council arranges the support
+    r"\blose (?:her|his|their|the) (?:council )?(?:services|support|care)\b|"
+    r"\b(?:for good|for ever|forever)\b|\bgo(?:ing)? back to (?:the )?council\b|"
+    r"\bswitch(?:ing)? back\b": "stop receiving a direct payment at any time",
     # an agreement taken back ("can she change her mind later?"): withdrawn
     r"\bchange[sd]? (?:her|his|their|your|my) minds?\b|\bchanging (?:her|his|their) minds?\b|"
     r"\bgo(?:es)? back on\b|\bback(?:s|ed)? out\b": "withdraw",
@@ -150,6 +155,10 @@ PHRASES: dict[str, str] = {
     r"\bwho (?:decides|judges|works out|determines|says)\b[^?.!]{0,40}\bcapacity\b": (
         "assesses capacity assessed by practitioner"
     ),
+    # someone unable to decide ("what do I have to show to say someone can't make a decision?"):
+    # the test of sections 2 and 3
+    r"\b(?:can't|cannot|can not|isn't able to|is not able to|unable to) (?:make|take) (?:a|the|"
+    r"this|that|her|his|their) (?:own )?decisions?\b": "understand retain use or weigh communicate",
     r"\bsign(?:s|ed)? (?:(?:it|them|this|that|the plan) )?off\b|\bsign-off\b": "agree",
     # what a payment may not buy ("what can't a DP be used for?", "... not allowed to pay for?")
     r"\b(?:what|which|anything|things?)\b(?![^.?!,]*\bif\b)[^.?!,]{0,40}?"

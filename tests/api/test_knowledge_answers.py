@@ -1153,3 +1153,13 @@ async def test_questions_read_on_7_december_in_the_words_practitioners_use(
     assert held["answered"] is True, held["answer"]
     (verb,) = await converse(client, "can her son act as her authorised person?")
     assert verb["answered"] is True, verb["answer"]
+    # the test of sections 2 and 3, not the five principles
+    (test,) = await converse(client, "what do I have to show to say someone can't make a decision?")
+    assert "understand the relevant information" in lead(test), test["answer"]
+    # was answered with safeguards that keep a direct payment going
+    (lose,) = await converse(
+        client,
+        "my client is worried that if she takes a DP she'll lose her council services for good, "
+        "is that true?",
+    )
+    assert "at any time" in lead(lose), lose["answer"]
