@@ -77,6 +77,11 @@ PHRASES: dict[str, str] = {
     r"\bstraight away\b|\bright away\b|\bat once\b|\bwithout (?:any )?warning\b": "immediately",
     # someone who looks after the person unpaid is a carer, with rights of their own
     r"\b(?:cares|caring) for (?:her|him|them)\b|\blooks? after (?:her|him|them)\b": "carer",
+    # what a carer gets in their own right ("is he entitled to anything himself?")
+    r"\b(?:entitled to|get|have|help|support) (?:anything|something|any help|any support)? ?"
+    r"(?:for )?(?:himself|herself|themselves)\b|\bin (?:his|her|their) own right\b": (
+        "carers right to an assessment of their own needs"
+    ),
     # the weekly limit's opt-out, in the Regulations' words
     r"\bopt(?:s|ed|ing)?[- ]out (?:of )?(?:the |a )?(?:48|working time|weekly limit|maximum)": (
         "agree in writing to work more than 48 hours"

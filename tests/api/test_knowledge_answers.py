@@ -1163,3 +1163,8 @@ async def test_questions_read_on_7_december_in_the_words_practitioners_use(
         "is that true?",
     )
     assert "at any time" in lead(lose), lose["answer"]
+    # was answered with who counts as a close relative: a carer has rights of their own
+    (carer,) = await converse(
+        client, "my client's husband cares for her, is he entitled to anything himself?"
+    )
+    assert "Section 10 of the Care Act 2014 gives carers a right" in lead(carer), carer["answer"]
