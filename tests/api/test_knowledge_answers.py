@@ -1168,3 +1168,6 @@ async def test_questions_read_on_7_december_in_the_words_practitioners_use(
         client, "my client's husband cares for her, is he entitled to anything himself?"
     )
     assert "Section 10 of the Care Act 2014 gives carers a right" in lead(carer), carer["answer"]
+    # was led by practice points ('ability to manage can include help ...')
+    (manage,) = await converse(client, "who decides if my client can manage a direct payment?")
+    assert "The council must agree when four conditions are met" in lead(manage), manage["answer"]
