@@ -161,8 +161,10 @@ PHRASES: dict[str, str] = {
         "assesses capacity assessed by practitioner"
     ),
     # who judges whether someone can manage a payment: the council, against four conditions
-    r"\bwho (?:decides|judges|works out|determines|says)\b[^?.!]{0,40}\b(?:manage|cope with|"
-    r"handle)\b": "council must agree when four conditions are met able to manage",
+    r"\bwho (?:decides|judges|works out|determines|says)\b(?![^?.!]*\bcapacity\b)[^?.!]{0,40}"
+    r"\b(?:manage|cope with|handle)\b": (
+        "council must agree when four conditions are met able to manage"
+    ),
     # someone unable to decide ("what do I have to show to say someone can't make a decision?"):
     # the test of sections 2 and 3
     r"\b(?:can't|cannot|can not|isn't able to|is not able to|unable to) (?:make|take) (?:a|the|"
