@@ -187,6 +187,11 @@ _NUMERIC_QUESTION = re.compile(
     r"|\bper ?cent|%|\bfigures?\b|\bstatistics?\b|\bhow (?:likely|common)\b",
     re.I,
 )
+_ASKS_POLITELY = re.compile(
+    r"^\s*(?:can|could|would) (?:you|someone|signpost) (?:tell|let) me\b|^\s*do you know\b|"
+    r"^\s*(?:can|could|may) I (?:ask|check)\b",
+    re.I,
+)
 # "what share of social workers ...?" is answered by a share ("49%", "two-thirds"), not by
 # any figure ("£520m")
 _SHARE_QUESTION = re.compile(
@@ -303,7 +308,7 @@ class Composition:
 
 
 PRIOR_SLOPE = 0.5
-HINTED_BONUS = 0.1
+HINTED_BONUS = 0.15
 CONVERSATION_RELIEF = 0.07  # the same as LEXICAL_RELIEF, not tuned
 CONTINUING_BONUS = 0.2
 LEXICAL_RELIEF = 0.07  # how far below min_similarity strong word overlap may carry an answer
@@ -1333,6 +1338,10 @@ def question_kinds(question: str) -> set[str]:
         kinds.add("define")
     if _YESNO_QUESTION.search(question):
         kinds.add("yesno")
+        # "does the council have to tell her how much her budget is?" asks yes or no ("can you
+        # tell me how much ...?" asks how much)
+        if "numeric" in kinds and not _ASKS_POLITELY.match(question):
+            kinds -= {"numeric", "share"}
     if _DURATION_QUESTION.search(question):
         kinds.add("duration")
     if _COMPARE_QUESTION.search(question):

@@ -66,9 +66,8 @@ PHRASES: dict[str, str] = {
     r"(?:\bnot|n't) (?:want to )?(?:join|be enrolled)\b|"
     r"\bleave the pension\b": "opt out",
     # who meets a cost: the sources say what meets the costs, or what they are paid for by
-    r"\bwho (?:pays|funds|foots the bill|covers the costs?)\b|\bwho(?:'s| is) paying\b": (
-        "costs paid for by"
-    ),
+    r"\bwho (?:pays|funds|foots the bill for|covers the costs? of|(?:'s|is) paying) for\b|"
+    r"\bwho (?:funds|foots the bill for|covers the costs? of)\b": ("costs paid for by"),
     # a language named ("a PA who speaks Urdu"): what an advert may ask for
     r"\bspeak(?:s|ing)? (?:(?-i:[A-Z][a-z]+|BSL)|sign language)\b": "language",
     # kept current ("how can a PA keep their DBS up to date?": the Update Service)

@@ -1171,3 +1171,20 @@ async def test_questions_read_on_7_december_in_the_words_practitioners_use(
     # was led by practice points ('ability to manage can include help ...')
     (manage,) = await converse(client, "who decides if my client can manage a direct payment?")
     assert "The council must agree when four conditions are met" in lead(manage), manage["answer"]
+
+
+async def test_ten_questions_read_at_the_end_of_7_december(client: httpx.AsyncClient) -> None:
+    """Two of ten questions made up and read at the end of the session led with something
+    else: 'how long does a DBS check last?' with 'a DBS check is not a legal requirement' (the
+    sources' answer is that a certificate is a snapshot), and 'does the council have to tell my
+    client how much her personal budget is before we plan?' with the three ways to use a
+    budget (an embedded 'how much' made it a question for a figure, and 'three ways' one)."""
+    (dbs,) = await converse(client, "how long does a DBS check last?")
+    assert "snapshot" in lead(dbs), dbs["answer"]
+    (budget,) = await converse(
+        client,
+        "does the council have to tell my client how much her personal budget is before we plan?",
+    )
+    assert "indicative amount early in planning" in lead(budget), budget["answer"]
+    (injured,) = await converse(client, "who pays if the PA injures someone?")
+    assert "Individual Employer Funding" not in injured["answer"], injured["answer"]
