@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.answering.query import (
+    SAID_QUESTION,
     contradiction_test,
     exemption_test,
     expand_query,
@@ -248,12 +249,6 @@ _NUMBERED = re.compile(r"^[a-z]+\d+[a-z]?$")
 _NUMBERED_HEADING = re.compile(r"^\s*([A-Za-z]+?)s?\s+(\d+[A-Za-z]?)\b")
 _SESSION = re.compile(r"\b(?:sessions?|courses?|curriculum|lessons?|workshops?|modules?)\b", re.I)
 # "what did TLAP say?" is answered by what they said, not by what they are
-_SAID_QUESTION = re.compile(
-    r"^\s*(?:(?:and|so|but|then|ok|okay)[,]? )?what(?: \w+)? (?:did|has|have) .{1,60}? "
-    r"(?:say|argue|recommend|warn|conclude|think|admit|acknowledge|concede|"
-    r"call for|suggest|propose|find|report)\b|\baccording to\b",
-    re.I,
-)
 # "who argued against brokers?": the sentence that reports someone saying it, whoever it is
 _WHO_SAID_QUESTION = re.compile(
     r"^\s*who (?:argued|said|says|warned|called for|recommended|criticised|questioned|"
@@ -1350,7 +1345,7 @@ def question_kinds(question: str) -> set[str]:
         kinds.add("negated")
     if _SUCCESSOR_QUESTION.search(question):
         kinds.add("successor")
-    if _SAID_QUESTION.search(question):
+    if SAID_QUESTION.search(question):
         kinds.add("said")
     if _WHO_SAID_QUESTION.search(question):
         kinds.add("who said")

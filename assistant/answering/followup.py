@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.activity.log import ConversationTurn
-from assistant.answering.query import phrase_hints, phrase_spans
+from assistant.answering.query import SAID_QUESTION, phrase_hints, phrase_spans
 from assistant.safety.notices import nations_named
 
 # Subjects a question can be about, as (pattern, the phrase carried to a follow-up). People
@@ -174,12 +174,6 @@ KEYWORD_RARITY = 2.5  # a word in fewer than about a tenth of the passages (BM25
 # a name of several capitalised words, not at the start of the message
 _NAME = re.compile(
     r"(?<!^)(?<![.?!] )\b[A-Z][a-z]+(?:\s+(?:(?:it|of|and|the|for)\s+)?[A-Z][a-z]+)+\b"
-)
-# a question about what someone said, whose speaker an elliptical follow-up can swap
-_SAYING = re.compile(
-    r"\bwhat (?:did|does|do|has|have) .{1,60}? (?:say|argue|think|recommend|warn|conclude|"
-    r"suggest|call for|find)\b",
-    re.I,
 )
 _A_NAME = re.compile(r"[A-Z][a-z]+(?:\s+(?:(?:it|of|and|the|for)\s+)?[A-Z][a-z]+)+")
 _ACRONYM = re.compile(r"\b(?!PAs?\b|DPs?\b)[A-Z]{3,}s?\b")
@@ -446,7 +440,7 @@ def _name_swapped(message: str, last: str) -> str | None:
     """An elliptical message naming someone ("and TLAP?", "what about Helga Pile?") after a
     question that named someone else ("what did Sarah Carr say?"): that question, asked of
     the new name ("what did TLAP say?")."""
-    if not _ELLIPSIS.search(message) or not _SAYING.search(last):
+    if not _ELLIPSIS.search(message) or not SAID_QUESTION.search(last):
         return None
     new = _NAME.search(message) or _ACRONYM.search(message)
     old = _A_NAME.search(last[1:]) or _ACRONYM.search(last)

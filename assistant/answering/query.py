@@ -366,6 +366,14 @@ def _phrase_matches(text: str) -> tuple[tuple[str, str], ...]:
     )
 
 
+# a question for what someone said ("what did Sarah Carr say?", "according to TLAP ...")
+SAID_QUESTION = re.compile(
+    r"^\s*(?:(?:and|so|but|then|ok|okay)[,]? )?what(?: \w+)? (?:did|has|have) .{1,60}? "
+    r"(?:say|argue|recommend|warn|conclude|think|admit|acknowledge|concede|"
+    r"call for|suggest|propose|find|report)\b|\baccording to\b",
+    re.I,
+)
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 
 
