@@ -593,7 +593,7 @@ class ExtractiveComposer:
                 s.prior -= CURRICULUM_ASIDE  # "how do I recruit a PA?" is not a session plan
             elif record.source_type == "curriculum" and a_session:
                 s.prior += CURRICULUM_ASIDE
-            if years and self._dated(record, years):
+            if years and of_year(record, years):
                 s.prior += YEAR_MATCH  # "the 2013 survey": the source of that year
             elif years and _TITLE_YEAR.search(record.title):
                 s.prior -= YEAR_MATCH  # "and in 2011?": not the survey of another year
@@ -740,11 +740,6 @@ class ExtractiveComposer:
                 chosen.pop()  # the other case matters more than the last line
             at = chosen.index(lead) + 1
             chosen[at:at] = fresh
-
-    @staticmethod
-    def _dated(record: DocumentRecord, years: set[str]) -> bool:
-        """The source is of a year the question names (published then, or titled with it)."""
-        return (record.published or "")[:4] in years or any(y in record.title for y in years)
 
     def _candidates(self, passages: list[Passage]) -> list[Sentence]:
         out: list[Sentence] = []
@@ -1247,6 +1242,11 @@ def attributed(text: str, record: DocumentRecord) -> str:
         return f"{who}'s {words}{match.group(4)}"
 
     return _FIRST_PERSON.sub(replace, text)
+
+
+def of_year(record: DocumentRecord, years: set[str]) -> bool:
+    """The source is of a year the question names (published then, or titled with it)."""
+    return (record.published or "")[:4] in years or any(y in record.title for y in years)
 
 
 def _scale(value: float, low: float, high: float) -> float:

@@ -19,6 +19,7 @@ from assistant.answering.compose import (
     OUT_OF_SCOPE_MESSAGE,
     Composition,
     ExtractiveComposer,
+    of_year,
 )
 from assistant.answering.followup import (
     GENERIC,
@@ -394,9 +395,7 @@ class AnsweringService:
         if not years:
             return False
         surveys = [r for r in self.index.records().values() if r.source_type == "survey"]
-        return bool(surveys) and not any(
-            (r.published or "")[:4] in years or any(y in r.title for y in years) for r in surveys
-        )
+        return bool(surveys) and not any(of_year(r, years) for r in surveys)
 
     def _unheld_act(self, message: str) -> bool:
         """The message names an Act no passage holds word for word ("what is the Mental Health
