@@ -304,6 +304,7 @@ class Composition:
 
 PRIOR_SLOPE = 0.5
 HINTED_BONUS = 0.15
+FINDING_SHARE_BONUS = 0.15
 CONVERSATION_RELIEF = 0.07  # the same as LEXICAL_RELIEF, not tuned
 CONTINUING_BONUS = 0.2
 LEXICAL_RELIEF = 0.07  # how far below min_similarity strong word overlap may carry an answer
@@ -843,6 +844,8 @@ class ExtractiveComposer:
             or _COUNTED.search(s.text)
         ):
             bonus += 0.3  # a figure (a year is not one), or a count in words ("two references")
+        if "findings" in kinds and _SHARE.search(s.text):
+            bonus += FINDING_SHARE_BONUS  # what a survey found is mostly shares ("49% felt ...")
         if "when" in kinds and (
             _DATE_LIKE.search(_NAMED_YEAR.sub("", s.text))
             or _DURATION.search(s.text)
@@ -1327,6 +1330,8 @@ def question_kinds(question: str) -> set[str]:
     # "can the direct payment include agency cover?" asks yes or no, not for a list
     if listing and not (listing == {"include"} and _YESNO_QUESTION.search(question)):
         kinds.add("list")
+    if _FINDINGS_QUESTION.search(question):
+        kinds.add("findings")
     if _AMOUNT_QUESTION.search(question) or _FINDINGS_QUESTION.search(question):
         kinds.add("numeric")
     elif _DEFINE_QUESTION.search(question):

@@ -1094,6 +1094,9 @@ async def test_what_share_is_answered_by_a_share_not_by_any_figure(
     )
     assert "49%" in lead(share), share["answer"]
     assert "£520m" not in share["answer"], share["answer"]
+    # what a survey found is mostly its shares: the same list had led here too
+    (found,) = await converse(client, "what did the 2011 personalisation survey find about PAs?")
+    assert "49%" in lead(found), found["answer"]
 
 
 async def test_who_someone_is_and_a_survey_of_a_year_not_held(client: httpx.AsyncClient) -> None:
