@@ -188,6 +188,7 @@ _NUMERIC_QUESTION = re.compile(
     r"|\bper ?cent|%|\bfigures?\b|\bstatistics?\b|\bhow (?:likely|common)\b",
     re.I,
 )
+_ASKS_FOR_LIST = re.compile(r"^\s*(?:can|could|would|will) you (?:please )?list\b", re.I)
 _ASKS_POLITELY = re.compile(
     r"^\s*(?:can|could|would) (?:you|someone|signpost) (?:tell|let) me\b|^\s*do you know\b|"
     r"^\s*(?:can|could|may) I (?:ask|check)\b",
@@ -676,7 +677,7 @@ class ExtractiveComposer:
             chosen = [self._the_item_ruled(c, asked, weights) for c in chosen]
         if not chosen:
             return Composition(ABSTAIN_MESSAGE, False, self.confidence(passages, best_overlap), [])
-        answer, citations, chunk_ids = self._render(chosen, passages)
+        answer, citations, chunk_ids = self._render(chosen, passages, _part_asked(question))
         lead = max(chosen, key=lambda c: c.score)
         rivals = [x.score for x in sentences if x.passage != lead.passage]
         margin = lead.score - max(rivals, default=0.0)
@@ -1201,8 +1202,10 @@ class ExtractiveComposer:
         return _repeats_a_figure(s, chosen)  # the same finding from another source
 
     def _render(
-        self, chosen: list[Sentence], passages: list[Passage]
+        self, chosen: list[Sentence], passages: list[Passage], part: str | None = None
     ) -> tuple[str, list[Citation], list[str]]:
+        """`part`: the kind of numbered part the question asks for ("which session covers
+        ...?"): the first sentence says which, from its heading ("Session 3 - ...")."""
         numbers: dict[int, int] = {}
         focus: dict[int, str] = {}
         parts: list[str] = []
@@ -1212,6 +1215,14 @@ class ExtractiveComposer:
             text = attributed(s.text, passages[s.passage].record)
             text = text[:1].upper() + text[1:]  # a table's row opens with its header's word
             text = text if text[-1] in '.!?:"”’)' else text + "."
+            if (
+                part
+                and not parts
+                and s.section
+                and _numbered(s.section, part)
+                and not _numbered(text, part)
+            ):
+                text = f'Under "{s.section}": {text}'
             if s.passage not in focus:  # the first sentence from a source says what it is
                 label = kind_label(passages[s.passage].record)
                 if label != last_label:
@@ -1222,6 +1233,26 @@ class ExtractiveComposer:
         cited = sorted(numbers.items(), key=lambda item: item[1])
         citations = [make_citation(n, passages[p], focus[p]) for p, n in cited]
         return " ".join(parts), citations, [passages[p].chunk.chunk_id for p, _ in cited]
+
+
+# "which session covers employing PAs?", "which section of the Act is about best interests?"
+_PART_ASKED = re.compile(
+    r"\b(?:which|what) (?:(?!(?:does|do|is|are|did|was|were|the|a)\b)[\w-]+ ){0,2}?"
+    r"(session|section|step|stage|part|chapter|regulation|module)\b",
+    re.I,
+)
+
+
+def _part_asked(question: str) -> str | None:
+    asked = _PART_ASKED.search(question)
+    return asked.group(1).lower() if asked else None
+
+
+def _numbered(text: str, part: str) -> bool:
+    """`text` names a numbered `part` ("Session 3", "section 4"; a step or stage as "2. ...")."""
+    if part in ("step", "stage") and re.match(r"\d+\.\s", text):
+        return True
+    return re.search(rf"\b{part}s? \d+", text, re.I) is not None
 
 
 _FIRST_PERSON = re.compile(
@@ -1327,8 +1358,10 @@ def question_kinds(question: str) -> set[str]:
     if _WHEN_QUESTION.search(question):
         kinds.add("when")
     listing = {m.group(0).lower() for m in _LIST_QUESTION.finditer(question)}
-    # "can the direct payment include agency cover?" asks yes or no, not for a list
-    if listing and not (listing == {"include"} and _YESNO_QUESTION.search(question)):
+    # "can the direct payment include agency cover?" and "is it enough to list the risks?" ask
+    # yes or no, not for a list ("can you list the steps?" asks for one)
+    verbs_only = listing <= {"include", "list"} and not _ASKS_FOR_LIST.match(question)
+    if listing and not (verbs_only and _YESNO_QUESTION.search(question)):
         kinds.add("list")
     if _FINDINGS_QUESTION.search(question):
         kinds.add("findings")

@@ -1191,3 +1191,16 @@ async def test_ten_questions_read_at_the_end_of_7_december(client: httpx.AsyncCl
     assert "indicative amount early in planning" in lead(budget), budget["answer"]
     (injured,) = await converse(client, "who pays if the PA injures someone?")
     assert "Individual Employer Funding" not in injured["answer"], injured["answer"]
+
+
+async def test_list_as_a_verb_and_which_numbered_part(client: httpx.AsyncClient) -> None:
+    """Blind checks b65-b66 (seventeenth session): 'is it enough to just list the risks?'
+    read 'list' as asking for a list and led with the six steps, not the point that a risk
+    needs its action; 'which training session covers employing PAs?' gave the session's
+    content without saying which session it was."""
+    (enough,) = await converse(client, "is it enough to just list the risks in the plan?")
+    assert "pair each risk with what reduces it" in lead(enough), enough["answer"]
+    (steps,) = await converse(client, "can you list the six safeguarding principles?")
+    assert "Empowerment" in lead(steps), steps["answer"]
+    (session,) = await converse(client, "which training session covers employing PAs?")
+    assert "Session 3" in lead(session), session["answer"]
