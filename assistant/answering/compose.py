@@ -908,6 +908,9 @@ class ExtractiveComposer:
             )
             if s.contradicts or (s.relevance < floor and not beside):
                 continue
+            next_to_lead = s.position == lead.position + 1
+            if not next_to_lead and not s.terms & q_terms and _better_elsewhere(s, sentences, lead):
+                continue
             if _POINTER.match(s.text) and _predecessor(s, sentences) not in chosen:
                 continue
             if self._says_again(s, chosen):
@@ -1406,6 +1409,18 @@ def _frames_in(question: str) -> set[str]:
 
 
 _OPENING_NAME = re.compile(r"^([A-Z][a-z]+ [A-Z][a-z]+)\b(?!'s)")
+
+
+def _better_elsewhere(s: Sentence, sentences: list[Sentence], lead: Sentence) -> bool:
+    """A sentence of the lead's section (not the one after it) that shares no word with the
+    question gives way when another section holds a closer one that shares more with it than
+    the lead does ("how was progress on Putting People First after a year?": the programme's
+    funding and the concordat's aims had filled the answer before 'after the first year ...
+    good but uneven')."""
+    return any(
+        o.passage != lead.passage and o.overlap > lead.overlap and o.relevance > s.relevance
+        for o in sentences
+    )
 
 
 def _names_again(text: str, lead: str) -> bool:

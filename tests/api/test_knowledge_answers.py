@@ -1204,3 +1204,12 @@ async def test_list_as_a_verb_and_which_numbered_part(client: httpx.AsyncClient)
     assert "Empowerment" in lead(steps), steps["answer"]
     (session,) = await converse(client, "which training session covers employing PAs?")
     assert "Session 3" in lead(session), session["answer"]
+
+
+async def test_a_sentence_sharing_no_word_gives_way(client: httpx.AsyncClient) -> None:
+    """Blind check b65: 'how was progress on Putting People First after a year?' filled its
+    answer with the programme's funding and the concordat's aims (no word of the question)
+    before the sentence saying how progress was after the first year."""
+    (progress,) = await converse(client, "how was progress on Putting People First after a year?")
+    assert "generally good but uneven" in progress["answer"], progress["answer"]
+    assert "early intervention" not in progress["answer"], progress["answer"]
