@@ -656,7 +656,7 @@ class ExtractiveComposer:
             )
         chosen = self._select(sentences, passages, q_terms, kinds, nations_named(question))
         if lead_with is not None and kinds and chosen:
-            self._add_asked(sentences, chosen, lead_with)
+            self._add_asked(sentences, chosen, lead_with, asked, weights)
         if "compare" in kinds and chosen:
             self._add_compared(question, sentences, chosen)
         if "yesno" in kinds and chosen:
@@ -949,7 +949,12 @@ class ExtractiveComposer:
         return chosen
 
     def _add_asked(
-        self, sentences: list[Sentence], chosen: list[Sentence], lead_with: re.Pattern[str]
+        self,
+        sentences: list[Sentence],
+        chosen: list[Sentence],
+        lead_with: re.Pattern[str],
+        asked: set[str] | None = None,
+        weights: Mapping[str, float] | None = None,
     ) -> None:
         """After what must come first (the safeguarding route), the sentence that best answers
         what the message itself asks ("should I stop the direct payment if I'm worried about
@@ -969,8 +974,13 @@ class ExtractiveComposer:
         length = sum(len(g.text.split()) for g in group)
         intro, items = _list_items(s.text)
         if words + length > self.max_words and items and readable == [s]:
-            group = [self._as_item(s, intro)]  # a long list: what it says, not its items
-            length = len(intro.split())
+            # a long list: the item the message names, with what introduces it ("Signs that a
+            # direct payment may be being misused ...: care not delivered ...; timesheets that
+            # do not match"), or else what it says, not its items
+            item = self._item_clearly_asked(items, asked, weights) if asked and weights else None
+            shown = f"{_THESE.sub('', intro)}: {item[:1].lower()}{item[1:]}" if item else intro
+            group = [self._as_item(s, shown)]
+            length = len(shown.split())
         fits = words + length <= self.max_words
         if group and fits and not any(self._says_again(g, chosen) for g in group):
             chosen.extend(group)

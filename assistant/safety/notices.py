@@ -43,6 +43,10 @@ _HARM = re.compile(
     r"(?:(?:her|his|their|the) )?(?:[\w-]+ ){0,3}"
     r"(?:money|cash|cards?|pension|benefits|savings|direct payment)\b(?! back)|"
     r"(?:money|cash) (?:from|out of) (?:her|his|their)|"
+    # timesheets for care that did not happen ("the timesheets don't match the care she got")
+    r"(?:timesheets?|time sheets?) (?:that |which )?(?:do(?:n't|esn't| not|es not)|did(?:n't| "
+    r"not)|never|won't|will not) (?:\w+ )?(?:match|add up|tally)|(?:fake|false|made-up|padded) "
+    r"(?:timesheets?|time sheets?)|"
     # paid for care that never came ("the PA is claiming for visits that were never done")
     r"(?:claim(?:s|ed|ing)?|charg(?:es|ed|ing)|bill(?:s|ed|ing)?|paid) (?:her |him |them )?for "
     r"(?:visits|hours|care|shifts|support) (?:that |which )?(?:were |was |she |he |they )?"

@@ -700,11 +700,6 @@ async def test_what_a_contract_must_cover_is_not_taken_for_a_repeat(
         ("what training did social workers say they needed in 2011?", "A social worker"),
         # was the five conditions for an authorised person ('didn't use' is money unspent)
         ("Can the council make my client pay back money she didn't use?", "repaid"),
-        # was refused: what a practitioner sees, in the words of the warning signs
-        (
-            "Timesheets don't match the care my client actually got - is that a concern?",
-            "timesheets that do not match",
-        ),
         # was led by the rule on paying a close relative ('who', 'can', 'have' are stopwords)
         ("who can have a direct payment?", "section 31"),
         # was refused ('rehab' is no word of the sources)
@@ -1213,3 +1208,27 @@ async def test_a_sentence_sharing_no_word_gives_way(client: httpx.AsyncClient) -
     (progress,) = await converse(client, "how was progress on Putting People First after a year?")
     assert "generally good but uneven" in progress["answer"], progress["answer"]
     assert "early intervention" not in progress["answer"], progress["answer"]
+
+
+async def test_timesheets_for_care_not_given_get_the_safeguarding_route(
+    client: httpx.AsyncClient,
+) -> None:
+    """Blind check b70: 'timesheets don't match the care my client actually got - what should
+    I do?' got the warning-signs list and no route. Paid-for care that was not given is
+    suspected exploitation: the route leads, and the long list of signs is cut to the one the
+    message names, with what introduces it."""
+    (timesheets,) = await converse(
+        client, "timesheets don't match the care my client actually got - what should I do?"
+    )
+    assert any("safeguarding" in n for n in timesheets["notices"]), timesheets
+    assert "raise a safeguarding concern" in lead(timesheets), timesheets["answer"]
+    assert (
+        "misused or the person exploited: timesheets that do not match." in timesheets["answer"]
+    ), timesheets["answer"]
+    assert "unexplained cash withdrawals" not in timesheets["answer"], timesheets["answer"]
+    # (was refused once; then led by the warning sign, before the route took the lead)
+    (concern,) = await converse(
+        client, "Timesheets don't match the care my client actually got - is that a concern?"
+    )
+    assert "raise a safeguarding concern" in lead(concern), concern["answer"]
+    assert "timesheets that do not match" in concern["answer"], concern["answer"]

@@ -55,6 +55,9 @@ def dp_service(service: Signpost) -> Signpost:
         # paid for care that never came
         "the PA is claiming for visits that were never done",
         "her PA charged her for hours she never worked",
+        "timesheets don't match the care my client actually got - what should I do?",
+        "my client's PA's timesheets never add up",
+        "the PA is putting in false timesheets",
         # the money spent on the one who holds it
         "what should I do if I think the authorised person is spending the DP on themselves?",
         "her son is using her direct payment for his own bills",
@@ -77,6 +80,8 @@ def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
         "Can a PA leave her alone for an hour while she shops?",
         "How can a council control spending on a direct payment?",
         "Does the PA get holiday pay?",
+        "how should my client keep timesheets for her PA?",
+        "do timesheets have to match the rota?",
         "Who controls the money in a managed account?",
         "Can my client take over the management of her direct payment?",
         "Is my client's daughter allowed to take over her DP as authorised person?",
