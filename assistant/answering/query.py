@@ -42,6 +42,9 @@ PHRASES: dict[str, str] = {
         "legal requirement"
     ),
     r"\b(?:the|a|any) fines?\b|\bfined\b": "penalty",
+    # "can a PA be paid for sleeping over?": the sources' "sleep-in" shift
+    r"\bsleep(?:s|ing)? over\b|\bsleepovers?\b|\bslept over\b|\bovernight stays?\b|"
+    r"\bstay(?:s|ed|ing)? (?:the night|overnight)\b": "sleep-in",
     r"\bpenalt(?:y|ies)\b": "fined",
     r"\bsack(?:ed|ing)?\b|\bfire[ds]?\b|"
     r"\blet (?:(?:her|his|their|the|my|our) (?:PAs?|personal assistants?|carers?|staff|"

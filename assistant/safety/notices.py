@@ -68,6 +68,13 @@ _HARM = re.compile(
     r"left alone for|(?:leav(?:es|ing)|left) (?:her|him|them) alone|no food|"
     r"without (?:food|water|drinks?|meals?|medication)|"
     r"starv(?:e|ing|ed)|forced to|coerc(?:e|ed|ing)|"
+    # pressure over money ("he'll stop visiting unless she gives him her pension")
+    r"unless (?:she|he|they|my client) (?:gives?|hands? over|lends?|pays?|signs? over) "
+    r"(?:(?:him|her|them) )?(?:(?:her|his|their|the) )?(?:[\w-]+ ){0,2}(?:money|cash|pension|"
+    r"benefits|savings|cards?|PIN|house|property|direct payment)\b|"
+    r"(?:pressur(?:e|es|ed|ing)|bull(?:y|ies|ied|ying)) (?:her|him|them|my client) (?:for|into|"
+    r"to) [^.?!]{0,30}\b(?:money|cash|pension|benefits|savings|cards?|house|property)\b|"
+    r"demand(?:s|ed|ing)? (?:her|his|their) (?:money|cash|pension|benefits|savings|cards?|PIN)\b|"
     # control over the person's money, visitors or contact (financial abuse's warning signs)
     r"controls? (?:(?:her|his|their|all (?:her|his|their)) )?(?:money|finances|cards?|"
     r"access|visitors|who (?:visits|sees|comes|she sees|he sees))|"

@@ -1232,3 +1232,17 @@ async def test_timesheets_for_care_not_given_get_the_safeguarding_route(
     )
     assert "raise a safeguarding concern" in lead(concern), concern["answer"]
     assert "timesheets that do not match" in concern["answer"], concern["answer"]
+
+
+async def test_ten_questions_read_in_the_seventeenth_session(client: httpx.AsyncClient) -> None:
+    """Of ten questions made up and read as a social worker would, 'can a PA be paid for
+    sleeping over?' was answered with who can be paid as a PA (the sources say "sleep-in"),
+    and a son who 'will stop visiting unless she gives him her pension' got how a council ends
+    a direct payment, with no safeguarding route."""
+    (sleep,) = await converse(client, "can a PA be paid for sleeping over at my client's house?")
+    assert "sleep-in" in lead(sleep), sleep["answer"]
+    (pension,) = await converse(
+        client, "my client's son says he will stop visiting unless she gives him her pension"
+    )
+    assert any("safeguarding" in n for n in pension["notices"]), pension
+    assert "raise a safeguarding concern" in lead(pension), pension["answer"]

@@ -58,6 +58,10 @@ def dp_service(service: Signpost) -> Signpost:
         "timesheets don't match the care my client actually got - what should I do?",
         "my client's PA's timesheets never add up",
         "the PA is putting in false timesheets",
+        # pressure over money
+        "my client's son says he will stop visiting unless she gives him her pension",
+        "her nephew is pressuring her to sign over the house",
+        "her daughter keeps demanding her pension",
         # the money spent on the one who holds it
         "what should I do if I think the authorised person is spending the DP on themselves?",
         "her son is using her direct payment for his own bills",
@@ -82,6 +86,8 @@ def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
         "Does the PA get holiday pay?",
         "how should my client keep timesheets for her PA?",
         "do timesheets have to match the rota?",
+        "unless she pays the PA more, will the PA leave?",
+        "the council says unless she pays her contribution the DP stops",
         "Who controls the money in a managed account?",
         "Can my client take over the management of her direct payment?",
         "Is my client's daughter allowed to take over her DP as authorised person?",
