@@ -77,35 +77,44 @@ class SentenceVectors:
         """One normalised vector per text, in order: from memory, from disk, or embedded now."""
         if not texts:
             return np.zeros((0, self.embedder.dimension), dtype=np.float32)
-        keys = [self._key(t) for t in texts]
+        # memory is keyed by the text itself (every answer looks up about 15 sentences, and
+        # hashing each for its disk key cost more than the lookup); disk by the hashed key
         found: dict[str, np.ndarray] = {}
         with self._lock:
-            for key in keys:
-                if key in self._memory:
-                    self._memory.move_to_end(key)
-                    found[key] = self._memory[key]
-            wanted = [k for k in dict.fromkeys(keys) if k not in found]
-            if wanted and self._db is not None:
-                found.update(self._read(wanted))
-        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
-        if missing:
-            computed = self.embedder.embed_documents(list(missing.values()))
-            fresh = dict(zip(missing, computed, strict=True))
-            found.update(fresh)
+            for text in texts:
+                hit = self._memory.get(text)
+                if hit is not None:
+                    self._memory.move_to_end(text)
+                    found[text] = hit
+        unseen = [t for t in dict.fromkeys(texts) if t not in found]
+        if unseen:
+            keys = {self._key(t): t for t in unseen}
+            if self._db is not None:
+                with self._lock:
+                    stored = self._read(list(keys))
+                found.update({keys[k]: v for k, v in stored.items()})
+            missing = [t for t in unseen if t not in found]
+            if missing:
+                computed = self.embedder.embed_documents(missing)
+                fresh = dict(zip(missing, computed, strict=True))
+                found.update(fresh)
+                with self._lock:
+                    self.embedded += len(fresh)
+                    if self._db is not None:
+                        rows = [
+                            (self._key(t), v.astype(np.float32).tobytes()) for t, v in fresh.items()
+                        ]
+                        self._db.executemany(
+                            "INSERT OR IGNORE INTO sentence_vectors (key, vector) VALUES (?, ?)",
+                            rows,
+                        )
+                        self._db.commit()
             with self._lock:
-                self.embedded += len(fresh)
-                if self._db is not None:
-                    self._db.executemany(
-                        "INSERT OR IGNORE INTO sentence_vectors (key, vector) VALUES (?, ?)",
-                        [(k, v.astype(np.float32).tobytes()) for k, v in fresh.items()],
-                    )
-                    self._db.commit()
-        with self._lock:
-            for key in keys:
-                self._memory[key] = found[key]
-            while len(self._memory) > MEMORY_ENTRIES:
-                self._memory.popitem(last=False)
-        return np.stack([found[k] for k in keys])
+                for text in unseen:
+                    self._memory[text] = found[text]
+                while len(self._memory) > MEMORY_ENTRIES:
+                    self._memory.popitem(last=False)
+        return np.stack([found[t] for t in texts])
 
     def _read(self, keys: list[str]) -> dict[str, np.ndarray]:
         assert self._db is not None

@@ -51,6 +51,11 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 LOW_CONFIDENCE = 0.7
 
 
+# The two writes every answer makes, built once (constructing an insert cost about 0.1 ms a
+# time, a sixth of the answer's log write)
+_INSERT_QUESTION = insert(QuestionRow)
+_INSERT_TURN = insert(ConversationTurnRow)
+
 #: A conversation with no new question for this long is over: continuing it is a 404.
 CONVERSATION_IDLE = dt.timedelta(hours=12)
 #: How many earlier turns a follow-up is read against.
@@ -281,7 +286,7 @@ class ActivityLog:
         }
         # a Core insert: this runs on every answer, and needs no ORM unit of work
         with self._writing(conn) as writer:
-            writer.execute(insert(QuestionRow), [row])
+            writer.execute(_INSERT_QUESTION, [row])
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Connection]:
@@ -399,7 +404,7 @@ class ActivityLog:
                 ).scalar()
             )
             writer.execute(
-                insert(ConversationTurnRow),
+                _INSERT_TURN,
                 [
                     {
                         "conversation_id": conversation_id,
