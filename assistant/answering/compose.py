@@ -129,6 +129,7 @@ _RELATIVE_TIME = re.compile(
     re.I,
 )
 _EMPTY_VERBS = frozenset({"get", "got"})
+_SPENDING = "buy buying bought pay paying paid use using used spend spending spent purchase fund"
 # "can someone do it for her?" asks who, it names no one ("Someone who employs a PA ...")
 _ANYONE = frozenset({"someon", "somebodi", "anyon", "anybodi"})
 # a question for a name: "called" is how it asks, not a word the answer holds
@@ -1069,7 +1070,10 @@ class ExtractiveComposer:
             or _COUNTED.search(intro)
         ):
             return s
-        item = self._item_clearly_asked(items, asked, weights)
+        # the thing asked about, not the spending every item shares ("can she buy a laptop with
+        # her DP?" is not answered by "buying care from a home care agency")
+        things = asked - set(self.tokenize([_SPENDING])[0])
+        item = self._item_clearly_asked(items, things, weights)
         if item is None:
             return s
         lead_in = _THESE.sub("", intro)  # "... cannot pay for these": "... cannot pay for"

@@ -42,6 +42,9 @@ PHRASES: dict[str, str] = {
         "legal requirement"
     ),
     r"\b(?:the|a|any) fines?\b|\bfined\b": "penalty",
+    # "can she buy a tablet computer with her DP?": the sources' "technology", "a laptop"
+    r"\btablet computers?\b|\bi-?pads?\b|\bsmart ?phones?\b|\bmobile phones?\b|"
+    r"\bcomputers?\b": "technology equipment",
     # "can a PA be paid for sleeping over?": the sources' "sleep-in" shift
     r"\bsleep(?:s|ing)? over\b|\bsleepovers?\b|\bslept over\b|\bovernight stays?\b|"
     r"\bstay(?:s|ed|ing)? (?:the night|overnight)\b": "sleep-in",

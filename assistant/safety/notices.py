@@ -68,6 +68,13 @@ _HARM = re.compile(
     r"left alone for|(?:leav(?:es|ing)|left) (?:her|him|them) alone|no food|"
     r"without (?:food|water|drinks?|meals?|medication)|"
     r"starv(?:e|ing|ed)|forced to|coerc(?:e|ed|ing)|"
+    # medicines misused or kept from the person ("giving her the wrong tablets on purpose")
+    r"(?:giv(?:es|ing|en)|gave|g[oe]t(?:s|ting)?) (?:her|him|them|my client) (?:the )?(?:wrong|too "
+    r"many|too much|extra|someone else's) (?:tablets?|pills?|medication|medicines?|meds|doses?)|"
+    r"(?:withhold(?:s|ing)?|withheld|hid(?:es|ing|den)?|hiding|not giving|stopped giving|"
+    r"refus(?:es|ing|ed) to give) (?:(?:her|him|them|my client) )?(?:(?:her|his|their) )?"
+    r"(?:tablets?|pills?|medication|medicines?|meds|food|drinks?)\b|drugg(?:ed|ing)\b|"
+    r"sedat(?:es|ed|ing) (?:her|him|them)\b|"
     # pressure over money ("he'll stop visiting unless she gives him her pension")
     r"unless (?:she|he|they|my client) (?:gives?|hands? over|lends?|pays?|signs? over) "
     r"(?:(?:him|her|them) )?(?:(?:her|his|their|the) )?(?:[\w-]+ ){0,2}(?:money|cash|pension|"

@@ -1246,3 +1246,23 @@ async def test_ten_questions_read_in_the_seventeenth_session(client: httpx.Async
     )
     assert any("safeguarding" in n for n in pension["notices"]), pension
     assert "raise a safeguarding concern" in lead(pension), pension["answer"]
+
+
+async def test_ten_more_questions_read_in_the_seventeenth_session(
+    client: httpx.AsyncClient,
+) -> None:
+    """Of ten more questions read as a social worker would: 'my client's PA has been giving her
+    the wrong tablets on purpose' was refused as not covered; 'can my client buy a laptop with
+    her direct payment?' was cut to 'buying care from a home care agency' (the item matched on
+    'buy'); a tablet computer was refused although the sources name technology."""
+    (tablets,) = await converse(
+        client, "my client's PA has been giving her the wrong tablets on purpose"
+    )
+    assert tablets["answered"] is True, tablets["answer"]
+    assert any("safeguarding" in n for n in tablets["notices"]), tablets
+    assert "raise a safeguarding concern" in lead(tablets), tablets["answer"]
+    (laptop,) = await converse(client, "can my client buy a laptop with her direct payment?")
+    assert "such as: buying care from a home care agency." not in laptop["answer"], laptop
+    assert "technology" in laptop["answer"], laptop["answer"]
+    (ipad,) = await converse(client, "can my client buy an iPad with her direct payment?")
+    assert "technology agreed in the plan" in lead(ipad), ipad["answer"]

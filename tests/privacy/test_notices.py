@@ -58,6 +58,11 @@ def dp_service(service: Signpost) -> Signpost:
         "timesheets don't match the care my client actually got - what should I do?",
         "my client's PA's timesheets never add up",
         "the PA is putting in false timesheets",
+        # medicines misused or kept from the person
+        "my client's PA has been giving her the wrong tablets on purpose",
+        "her son is withholding her medication",
+        "the PA hides her tablets",
+        "I think her carer has been drugging her",
         # pressure over money
         "my client's son says he will stop visiting unless she gives him her pension",
         "her nephew is pressuring her to sign over the house",
@@ -87,6 +92,8 @@ def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
         "how should my client keep timesheets for her PA?",
         "do timesheets have to match the rota?",
         "unless she pays the PA more, will the PA leave?",
+        "can a PA give my client her medication?",
+        "my client gets too many tablets from the pharmacy, can the PA help sort them?",
         "the council says unless she pays her contribution the DP stops",
         "Who controls the money in a managed account?",
         "Can my client take over the management of her direct payment?",
