@@ -25,6 +25,35 @@ _HARM = re.compile(
     r"\b(?:hit(?:s|ting)?|beat(?:s|en|ing)?|slap(?:s|ped|ping)?|punch(?:es|ed|ing)?|"
     r"kick(?:s|ed|ing)?|bruis(?:e|es|ed|ing)|push(?:es|ed|ing)|shov(?:e|es|ed|ing)|"
     r"abus(?:e|es|ed|ing)|neglect(?:s|ed|ing)?|exploit(?:s|ed|ing)?|"
+    # sexual abuse
+    r"sexual(?:ly)? (?:abus|assault|touch|harass)\w*|rap(?:e|ed|ing)\b|indecent\w*|"
+    r"touch(?:es|ed|ing)? (?:her|him|them|my client) (?:inappropriately|sexually)|"
+    r"inappropriate(?:ly)? touch\w*|"
+    # psychological abuse: shouting, names, humiliation, bullying
+    r"(?:shout|scream|yell|swear)(?:s|ed|ing)? at (?:her|him|them|my client)|swore at|"
+    r"call(?:s|ed|ing)? (?:her|him|them|my client) names|humiliat\w*|intimidat\w*|"
+    r"bull(?:ied|ying) by|bull(?:ies|y|ying) (?:her|him|them|my client)\b|"
+    # rough handling
+    r"rough (?:with (?:her|him|them|my client)|handl\w*)|manhandl\w*|"
+    r"grab(?:s|bed|bing) (?:her|him|them|my client)\b|"
+    # neglect: food, care, hygiene kept from the person
+    r"(?:hasn't|has not|hadn't|had not|hasnt) (?:eaten|been fed|had (?:a |any )?(?:meal|food|"
+    r"drink|wash))|(?:soiled|wet|dirty|urine-soaked) (?:clothes|clothing|bed|bedding|pads?|"
+    r"sheets)|sitting in (?:urine|faeces|her own|his own)|"
+    r"(?:leav(?:es|ing)|left) (?:her|him|them|my client) (?:in bed|in the dark|unwashed|"
+    r"without (?:care|help|food|water|drinks?|meals?|medication|heating))|"
+    r"left in bed all day|"
+    r"(?:won't|will not|doesn't|does not|refuses? to) let (?:her|him|them|my client) "
+    r"(?:eat|drink|sleep|wash|go out|out|leave)\b|(?:keeps?|kept|keep on) (?:missing|skipping) "
+    r"(?:visits|calls|shifts)\b|(?:is|was|been|being|gets?|got) left without (?:care|help)\b|"
+    # making someone sign or hand things over
+    r"(?:mak(?:es|ing)|made|forc(?:es|ed|ing)) (?:her|him|them|my client) (?:to )?"
+    r"(?:sign|hand over|give (?:him|her|them) (?:money|cash|her|his|their))|"
+    # thoughts of suicide or self-harm in everyday words
+    r"end it all|(?:take|taking|took|end|ending) (?:her|his|their) own life|"
+    r"wants? to die\b|(?:does not|doesn't|do not|don't) want to (?:live|be here|go on)"
+    r"(?: any ?more)?(?=[.?!,;]|$| and\b| but\b)|"
+    r"(?:harm|hurt|cut)(?:s|ing)? (?:her|him|them)sel(?:f|ves)|"
     r"threat(?:en|ens|ened|ening)?|(?:scared|afraid|frightened|terrified) (?:of|to)|"
     # fear or withdrawal shown ("she looks frightened at visits", "seems withdrawn"): a warning
     # sign in itself, whatever it is of

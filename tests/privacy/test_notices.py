@@ -58,6 +58,25 @@ def dp_service(service: Signpost) -> Signpost:
         "timesheets don't match the care my client actually got - what should I do?",
         "my client's PA's timesheets never add up",
         "the PA is putting in false timesheets",
+        # sexual and psychological abuse, rough handling
+        "the PA touched her inappropriately",
+        "my client says her carer sexually assaulted her",
+        "the PA shouts at her and calls her names",
+        "the PA has been swearing at my client",
+        "my client is being bullied by her daughter",
+        "her PA is rough with her when washing her",
+        # neglect
+        "my client hasn't eaten for days and the PA isn't doing anything",
+        "she was left in soiled clothes all night",
+        "the PA leaves her in bed all day",
+        "my client's husband won't let her eat",
+        "the agency keeps missing visits and she is left without care",
+        # made to sign or hand over
+        "her son is making her sign cheques",
+        # thoughts of suicide in everyday words
+        "my client said she wants to end it all",
+        "my client is talking about taking her own life",
+        "she says she doesn't want to live any more",
         # medicines misused or kept from the person
         "my client's PA has been giving her the wrong tablets on purpose",
         "her son is withholding her medication",
@@ -93,6 +112,12 @@ def test_safeguarding_signpost_for_someone_at_risk_now(question: str) -> None:
         "do timesheets have to match the rota?",
         "unless she pays the PA more, will the PA leave?",
         "can a PA give my client her medication?",
+        "what happens if the PA misses a visit?",
+        "will she be left without care?",
+        "what if my client doesn't want to live in a care home?",
+        "she doesn't want to live with her daughter",
+        "can my client make her PA sign a contract?",
+        "can my client's PA help her wash?",
         "my client gets too many tablets from the pharmacy, can the PA help sort them?",
         "the council says unless she pays her contribution the DP stops",
         "Who controls the money in a managed account?",
