@@ -455,6 +455,8 @@ class ExtractiveComposer:
         #: a passage's answer units and their tokens, by its text and heading: a chunk's text
         #: never changes (a new version is a new chunk), so each is cut and tokenised once
         self._units = functools.lru_cache(maxsize=UNITS_CACHED)(self._cut)
+        #: the verbs of spending every "what it can pay for" item shares, as tokens
+        self._spending = frozenset(tokenize([_SPENDING])[0])
 
     def weights_of(self, terms: Collection[str]) -> dict[str, float]:
         """How much each of these words says (IDF over the index), a word the index never saw
@@ -1072,7 +1074,7 @@ class ExtractiveComposer:
             return s
         # the thing asked about, not the spending every item shares ("can she buy a laptop with
         # her DP?" is not answered by "buying care from a home care agency")
-        things = asked - set(self.tokenize([_SPENDING])[0])
+        things = asked - self._spending
         item = self._item_clearly_asked(items, things, weights)
         if item is None:
             return s
